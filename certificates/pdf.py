@@ -1,0 +1,75 @@
+"""Certificate PDFs with WeasyPrint. The font configuration, stylesheet and URL fetcher are built once per process:
+reusing them is what keeps a render near 25 ms and memory flat (see shared/domain/stack-notes.md §4)."""
+import base64
+import io
+from functools import lru_cache
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+FONT_FILES = {400: "BeVietnamPro-Regular.ttf", 600: "BeVietnamPro-SemiBold.ttf", 700: "BeVietnamPro-Bold.ttf"}
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    font_config = FontConfiguration()
+    fetcher = URLFetcher(allowed_protocols=("data", "file"))
+    faces = "".join(
+        f"@font-face {{ font-family: 'Be Vietnam Pro'; font-weight: {w}; "
+        f"src: url('{(settings.PDF_FONT_DIR / f).as_uri()}'); }}\n"
+        for w, f in FONT_FILES.items()
+    )
+    css_text = (settings.BASE_DIR / "certificates" / "pdf.css").read_text(encoding="utf-8")
+    css = CSS(string=faces + css_text, font_config=font_config, url_fetcher=fetcher)
+    return font_config, fetcher, css
+
+
+def qr_data_uri(url: str) -> str:
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=6, border=2)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _image_data_uri(image) -> str | None:
+    if image is None:
+        return None
+    try:
+        rendition = image.get_rendition("max-400x400|format-png")
+        with rendition.file.open("rb") as fh:
+            return "data:image/png;base64," + base64.b64encode(fh.read()).decode()
+    except (OSError, ValueError):
+        return None
+
+
+def certificate_context(certificate) -> dict:
+    from .models import CertificateSettings
+
+    conf = CertificateSettings.load()
+    return {
+        "cert": certificate,
+        "conf": conf,
+        "issued": timezone.localtime(certificate.issued_at),
+        "qr": qr_data_uri(certificate.verify_absolute_url),
+        "signature": _image_data_uri(conf.signature_image),
+        "seal": _image_data_uri(conf.seal_image),
+    }
+
+
+def render_html_pages(contexts: list[dict]) -> bytes:
+    from weasyprint import HTML
+
+    font_config, fetcher, css = _engine()
+    html = render_to_string("certificates/certificate_pdf.html", {"pages": contexts})
+    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[css], font_config=font_config
+    )
+
+
+def render_certificate(certificate) -> bytes:
+    return render_html_pages([certificate_context(certificate)])

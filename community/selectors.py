@@ -1,0 +1,46 @@
+"""Reads with rules about who may see which commune."""
+from django.db.models import QuerySet
+
+from .models import Commune, Official, OfficialLevel, Resident, TeamMembership
+
+
+def resident_for_user(user) -> Resident | None:
+    if not user.is_authenticated:
+        return None
+    return Resident.objects.select_related("household", "commune").filter(user=user).first()
+
+
+def official_for_user(user) -> Official | None:
+    if not user.is_authenticated:
+        return None
+    return Official.objects.select_related("commune").filter(user=user).first()
+
+
+def is_province_officer(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or Official.objects.filter(user=user, level=OfficialLevel.PROVINCE).exists())
+
+
+def active_membership(resident: Resident | None) -> TeamMembership | None:
+    if resident is None:
+        return None
+    return (
+        TeamMembership.objects.select_related("team__commune")
+        .filter(resident=resident, left_on__isnull=True)
+        .first()
+    )
+
+
+def user_commune_ids(user) -> list[int] | None:
+    """Communes whose data the user may see: None means all (province), [] means none."""
+    if not user.is_authenticated:
+        return []
+    if is_province_officer(user):
+        return None
+    official = official_for_user(user)
+    if official and official.commune_id:
+        return [official.commune_id]
+    return []
+
+
+def communes_for_user(user) -> QuerySet[Commune]:
+    return Commune.objects.for_user(user)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "community"
+urlpatterns = [
+    path("ho-gia-dinh/", views.join_household, name="join_household"),
+]
