@@ -1,5 +1,6 @@
 """Certificate PDFs with WeasyPrint. The font configuration, stylesheet and URL fetcher are built once per process:
 reusing them is what keeps a render near 25 ms and memory flat (see shared/domain/stack-notes.md §4)."""
+import atexit
 import base64
 import io
 from functools import lru_cache
@@ -28,6 +29,10 @@ def _engine():
     css_text = (settings.BASE_DIR / "certificates" / "pdf.css").read_text(encoding="utf-8")
     css = CSS(string=faces + css_text, font_config=font_config, url_fetcher=fetcher)
     return font_config, fetcher, css
+
+
+# Free the font configuration before interpreter teardown, when its destructor's helpers are already gone.
+atexit.register(_engine.cache_clear)
 
 
 def qr_data_uri(url: str) -> str:

@@ -139,7 +139,7 @@ class LessonPage(FoldedSearchMixin, Page):
         verbose_name_plural = _("Bài học")
 
     def searchable_parts(self) -> list[str]:
-        return super().searchable_parts() + _strings(self.body.raw_data)
+        return super().searchable_parts() + _strings(list(self.body.raw_data))
 
     @property
     def course(self) -> CoursePage:
