@@ -95,3 +95,15 @@ def small_form(framework):
         slug="thu", title="Bài kiểm tra thử", framework=framework, blueprint={"0": 2, "1": 2, "4": 2},
         time_limit_minutes=20, max_attempts_per_day=2, pass_rule=rule, issues_certificate=True,
     )
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(10_000)
+    return page
+
+
+def pytest_collection_modifyitems(items):
+    """Browser journeys last: their transactional flush would otherwise leave later tests without the rows that
+    migrations create (Wagtail's root page, locale, default workflow)."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

@@ -8,6 +8,7 @@ from functools import lru_cache
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 FONT_FILES = {400: "BeVietnamPro-Regular.ttf", 600: "BeVietnamPro-SemiBold.ttf", 700: "BeVietnamPro-Bold.ttf"}
@@ -61,6 +62,7 @@ def certificate_context(certificate) -> dict:
         "conf": conf,
         "issued": timezone.localtime(certificate.issued_at),
         "qr": qr_data_uri(certificate.verify_absolute_url),
+        "verify_site": settings.SITE_URL.split("://", 1)[-1].rstrip("/") + reverse("certificates:verify"),
         "signature": _image_data_uri(conf.signature_image),
         "seal": _image_data_uri(conf.seal_image),
     }

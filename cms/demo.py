@@ -2,8 +2,10 @@
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from framework.models import Competency
 
@@ -15,7 +17,9 @@ COURSE_ORDER = ["ky-nang-so-co-ban", "ung-dung-ai-co-ban", "dich-vu-cong-truc-tu
 
 @transaction.atomic
 def ensure_site_tree() -> CourseIndexPage:
-    root = Page.get_first_root_node()
+    if not Locale.objects.exists():  # a database flushed by transactional tests has lost the migrations' rows
+        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(

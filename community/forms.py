@@ -1,3 +1,4 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -5,8 +6,9 @@ from django.utils import timezone
 from .models import Commune, Gender
 
 
-class SignupExtraForm(forms.Form):
-    """Extra fields on allauth's sign-up form: phone or e-mail (at least one) and consent to data processing."""
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form with a phone number or an e-mail address (at least one) and consent to data processing,
+    as the personal-data law (91/2025/QH15) asks."""
 
     consent = forms.BooleanField(
         label="Tôi đồng ý để Học vụ số Đồng Nai xử lý dữ liệu cá nhân của tôi (họ tên, năm sinh, nơi ở, kết quả học) "
@@ -15,14 +17,24 @@ class SignupExtraForm(forms.Form):
         error_messages={"required": "Bạn cần đồng ý thì mới tạo được tài khoản."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].label = "Số điện thoại di động"
+        self.fields["phone"].help_text = "Nhập số điện thoại hoặc e-mail, ít nhất một trong hai."
+        self.fields["email"].label = "Địa chỉ e-mail"
+        self.fields["email"].help_text = "Dùng để lấy lại mật khẩu khi quên."
+        self.fields["email"].widget.attrs["placeholder"] = "ten@example.com"
+
     def clean(self):
         data = super().clean()
-        if not data.get("phone") and not data.get("email") and not self.errors.get("phone") and not self.errors.get("email"):
+        if not data.get("phone") and not data.get("email") and "phone" not in self.errors and "email" not in self.errors:
             raise ValidationError("Vui lòng nhập số điện thoại hoặc địa chỉ e-mail.")
         return data
 
-    def signup(self, request, user):
+    def save(self, request):
+        user = super().save(request)
         request.session["consent_at"] = timezone.now().isoformat()
+        return user
 
 
 class JoinHouseholdForm(forms.Form):

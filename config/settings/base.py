@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,7 +171,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv"]
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupExtraForm"
+ACCOUNT_FORMS = {"signup": "community.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # No SMS gateway is contracted yet; numbers are taken as typed, as at a counter.
@@ -210,6 +210,6 @@ LOGGING = {
     },
 }
 
-# Sign-up asks for a phone number OR an e-mail address (community.forms.SignupExtraForm enforces at least one);
+# Sign-up asks for a phone number OR an e-mail address (community.forms.SignupForm enforces at least one);
 # allauth's check assumes every login method is a required sign-up field.
 SILENCED_SYSTEM_CHECKS = ["account.W001"]
