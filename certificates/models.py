@@ -85,6 +85,23 @@ class Certificate(models.Model):
         return settings.SITE_URL.rstrip("/") + self.get_verify_url()
 
 
+class TeamTrainingRecord(models.Model):
+    """Evidence for the team member's in-depth certificate, one row per required course: the course was completed
+    (reported by learning) and its end-of-course check was passed (reported by assessment). Course ids are plain
+    integers because certificates sits below cms in the layers."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="team_training")
+    course_id = models.PositiveIntegerField()
+    course_title = models.CharField(max_length=255, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    check_passed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tiến độ bồi dưỡng chuyên sâu")
+        verbose_name_plural = _("tiến độ bồi dưỡng chuyên sâu")
+        constraints = [models.UniqueConstraint(fields=["resident", "course_id"], name="one_training_record_per_course")]
+
+
 @register_setting(icon="doc-full")
 class CertificateSettings(BaseGenericSetting):
     issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=200, default="ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI")

@@ -7,7 +7,7 @@ from community.models import Resident
 from community.selectors import is_province_officer, official_for_user
 
 from . import codes
-from .models import Certificate, CertificateStatus
+from .models import Certificate, CertificateKind, CertificateStatus, TeamTrainingRecord
 
 
 def certificate_issue(
@@ -79,3 +79,35 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(data), save=False)
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return data
+
+
+@transaction.atomic
+def team_training_record(
+    *, resident: Resident, course_id: int, course_title: str = "", required_course_ids: list[int],
+    completed: bool = False, check_passed: bool = False,
+) -> Certificate | None:
+    """Record that a required in-depth course was completed and/or its check passed. When every required course has
+    both, issue the in-depth certificate (idempotently) and return it; otherwise return None."""
+    now = timezone.now()
+    record, _ = TeamTrainingRecord.objects.select_for_update().get_or_create(
+        resident=resident, course_id=course_id, defaults={"course_title": course_title}
+    )
+    if completed and record.completed_at is None:
+        record.completed_at = now
+    if check_passed and record.check_passed_at is None:
+        record.check_passed_at = now
+    record.save()
+    required = set(required_course_ids)
+    if not required:
+        return None
+    done = TeamTrainingRecord.objects.filter(
+        resident=resident, course_id__in=required, completed_at__isnull=False, check_passed_at__isnull=False
+    )
+    if set(done.values_list("course_id", flat=True)) != required:
+        return None
+    cert, _ = certificate_issue(
+        resident=resident,
+        kind=CertificateKind.TEAM,
+        evidence={"courses": sorted(done.values_list("course_title", flat=True))},
+    )
+    return cert

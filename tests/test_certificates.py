@@ -163,3 +163,17 @@ def test_only_the_holder_or_their_officials_can_download(client, resident, other
     client.force_login(resident.user)
     r = client.get(url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+
+
+def test_team_certificate_needs_every_required_course_completed_and_checked(resident):
+    from certificates.services import team_training_record
+
+    required = [101, 102]
+    assert team_training_record(resident=resident, course_id=101, required_course_ids=required, completed=True) is None
+    assert team_training_record(resident=resident, course_id=101, required_course_ids=required, check_passed=True) is None
+    assert team_training_record(resident=resident, course_id=102, required_course_ids=required, completed=True) is None
+    cert = team_training_record(resident=resident, course_id=102, course_title="Chữ ký số",
+                                required_course_ids=required, check_passed=True)
+    assert cert is not None and cert.kind == "chuyen_sau"
+    again = team_training_record(resident=resident, course_id=102, required_course_ids=required, completed=True)
+    assert again.pk == cert.pk and Certificate.objects.filter(kind="chuyen_sau").count() == 1
