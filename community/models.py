@@ -244,3 +244,19 @@ class SupportActivity(models.Model):
         ordering = ["-done_on", "-created_at"]
         verbose_name = _("hoạt động hỗ trợ")
         verbose_name_plural = _("hoạt động hỗ trợ")
+
+
+class ExportLog(models.Model):
+    """Who exported what personal data, when (personal-data law 91/2025/QH15: processing is recorded)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_logs")
+    what = models.CharField(_("nội dung xuất"), max_length=120)
+    scope = models.CharField(_("phạm vi"), max_length=255, blank=True)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    file_format = models.CharField(_("định dạng"), max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("nhật ký xuất dữ liệu")
+        verbose_name_plural = _("nhật ký xuất dữ liệu")

@@ -28,3 +28,10 @@ def resident_join_household(
     resident.full_clean()
     resident.save()
     return resident
+
+
+def export_log_record(*, user, what: str, scope: str = "", rows: int = 0, file_format: str = "") -> None:
+    """Call from every view that exports personal data."""
+    from .models import ExportLog
+
+    ExportLog.objects.create(user=user, what=what[:120], scope=scope[:255], rows=rows, file_format=file_format[:10])
