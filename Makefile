@@ -16,6 +16,7 @@ run: deps-run venv .make/run-reqs messages
 test: deps-test venv .make/test-reqs messages
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run -v0
+	.venv/bin/bandit -q -r framework community certificates cms learning assessment reports config -ll
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -2,6 +2,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -29,6 +30,38 @@ class ItemStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")
     ACTIVE = "active", _("Đang dùng")
     RETIRED = "retired", _("Ngừng dùng")
+
+
+MAX_OPTIONS = 6
+
+
+def validate_item_options(item_type: str, options: list[dict]) -> None:
+    """The shape every item type needs, checked wherever items are written (admin form, bulk import, services).
+    ``options`` are dicts with ``text``, ``is_correct`` and, for picture items, ``has_image``."""
+    errors = []
+    n = len(options)
+    correct = sum(1 for o in options if o.get("is_correct"))
+    if n < 2:
+        errors.append(_("Cần ít nhất 2 phương án."))
+    if n > MAX_OPTIONS:
+        errors.append(_("Tối đa %(n)d phương án.") % {"n": MAX_OPTIONS})
+    if any(not str(o.get("text") or "").strip() for o in options):
+        errors.append(_("Phương án không được để trống nội dung."))
+    if item_type in (ItemType.SINGLE, ItemType.IMAGE_CHOICE, ItemType.TRUE_FALSE) and correct != 1:
+        errors.append(_("Câu chọn một đáp án cần đúng một phương án đúng (hiện có %(n)d).") % {"n": correct})
+    if item_type == ItemType.TRUE_FALSE and n != 2:
+        errors.append(_("Câu Đúng / Sai cần đúng 2 phương án."))
+    if item_type == ItemType.MULTIPLE:
+        if correct < 2:
+            errors.append(_("Câu chọn nhiều đáp án cần ít nhất 2 phương án đúng (hiện có %(n)d).") % {"n": correct})
+        if correct == n:
+            errors.append(_("Câu chọn nhiều đáp án cần ít nhất 1 phương án sai."))
+    if item_type == ItemType.ORDERING and n < 3:
+        errors.append(_("Câu sắp xếp cần ít nhất 3 bước."))
+    if item_type == ItemType.IMAGE_CHOICE and not all(o.get("has_image") for o in options):
+        errors.append(_("Câu chọn hình đúng cần ảnh cho mọi phương án."))
+    if errors:
+        raise ValidationError(errors)
 
 
 class ItemQuerySet(models.QuerySet):
@@ -82,6 +115,17 @@ class Item(RevisionMixin, ClusterableModel):
     def __str__(self):
         return f"{self.code}: {self.stem[:60]}"
 
+    def clean(self):
+        super().clean()
+        if self.course_id and self.audience != Audience.TEAM:
+            raise ValidationError({"course": _("Chỉ câu hỏi dành cho thành viên Tổ CNSCĐ mới gắn với khóa học bồi dưỡng.")})
+
+    def validate_options(self) -> None:
+        validate_item_options(
+            self.type,
+            [{"text": o.text, "is_correct": o.is_correct, "has_image": bool(o.image_id)} for o in self.options.all()],
+        )
+
 
 class Option(Orderable):
     """With an ordering item, sort_order is the correct position of the step."""
@@ -114,8 +158,22 @@ class PassRule(models.Model):
     def __str__(self):
         return f"{self.version}: ≥{self.min_overall_pct}% toàn bài, ≥{self.min_area_pct}% mỗi lĩnh vực"
 
+    RULE_FIELDS = ("version", "min_overall_pct", "min_area_pct", "critical_must_pass")
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        before = PassRule.objects.filter(pk=self.pk).values(*self.RULE_FIELDS).first()
+        changed = before and any(before[f] != getattr(self, f) for f in self.RULE_FIELDS)
+        if changed and Attempt.objects.filter(pass_rule_id=self.pk).exists():
+            raise ValidationError(
+                _("Tiêu chí này đã dùng để chấm bài làm; muốn đổi, hãy tạo tiêu chí mới với phiên bản mới rồi gắn vào đề.")
+            )
+
 
 class TestForm(models.Model):
+    __test__ = False  # not a pytest class despite the name
     slug = models.SlugField(_("đường dẫn"), unique=True)
     title = models.CharField(_("tên bài kiểm tra"), max_length=200)
     audience = models.CharField(_("đối tượng"), max_length=10, choices=Audience.choices, default=Audience.RESIDENT)
@@ -139,6 +197,50 @@ class TestForm(models.Model):
     def item_count(self) -> int:
         return sum(int(n) for n in self.blueprint.values())
 
+    def clean(self):
+        super().clean()
+        if self.course_id and self.audience != Audience.TEAM:
+            raise ValidationError({"course": _("Chỉ đề dành cho thành viên Tổ CNSCĐ mới gắn với khóa học bồi dưỡng.")})
+        if self.framework_id:
+            self.blueprint = blueprint_clean(blueprint=self.blueprint, framework=self.framework)
+
+
+MAX_FORM_ITEMS = 100
+
+
+def blueprint_clean(*, blueprint, framework: Framework) -> dict[str, int]:
+    """A blueprint maps an area code ("4") or a competency code ("4.2") of the form's framework to a number of items.
+    An area and one of its own competencies cannot both be listed: the split would be ambiguous."""
+    if not isinstance(blueprint, dict) or not blueprint:
+        raise ValidationError({"blueprint": _('Cấu trúc đề phải có dạng {"mã lĩnh vực hoặc năng lực": số câu}, ví dụ {"4": 3, "2.3": 2}.')})
+    areas = set(framework.areas.values_list("code", flat=True))
+    competencies = dict(Competency.objects.filter(area__framework=framework).values_list("code", "area__code"))
+    errors, clean = [], {}
+    for key, count in blueprint.items():
+        key = str(key).strip()
+        if key not in areas and key not in competencies:
+            errors.append(_("Không có lĩnh vực hay năng lực mã “%(key)s” trong khung %(fw)s.") % {"key": key, "fw": framework.label})
+            continue
+        try:
+            n = int(count)
+        except (TypeError, ValueError):
+            n = -1
+        if isinstance(count, bool) or n < 1 or str(count).strip() != str(n):
+            errors.append(_("Số câu của “%(key)s” phải là số nguyên dương.") % {"key": key})
+            continue
+        clean[key] = n
+    for key in clean:
+        if key in competencies and competencies[key] in clean:
+            errors.append(
+                _("Không thể vừa đặt số câu cho lĩnh vực %(area)s vừa cho năng lực %(comp)s thuộc lĩnh vực đó.")
+                % {"area": competencies[key], "comp": key}
+            )
+    if sum(clean.values()) > MAX_FORM_ITEMS:
+        errors.append(_("Một đề có tối đa %(n)d câu.") % {"n": MAX_FORM_ITEMS})
+    if errors:
+        raise ValidationError({"blueprint": errors})
+    return clean
+
 
 class AttemptStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang làm")
@@ -157,7 +259,6 @@ class Attempt(models.Model):
     deadline = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
     auto_submitted = models.BooleanField(default=False)
-    last_position = models.PositiveSmallIntegerField(default=1)
     score_pct = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     area_scores = models.JSONField(default=list, blank=True)
     critical_ok = models.BooleanField(null=True)
@@ -170,7 +271,15 @@ class Attempt(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["resident", "form"], condition=Q(status="in_progress"), name="one_open_attempt_per_form"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress")
+                | Q(submitted_at__isnull=False, score_pct__isnull=False, passed__isnull=False),
+                name="submitted_attempt_has_result",
+            ),
+            models.CheckConstraint(
+                condition=Q(assisted_by__isnull=True) | ~Q(assisted_by=models.F("resident")), name="assisted_by_someone_else"
+            ),
         ]
 
     @property

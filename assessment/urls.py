@@ -6,6 +6,7 @@ app_name = "assessment"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:slug>/bat-dau/", views.start, name="start"),
+    path("ho-tro/<int:resident_id>/<slug:slug>/bat-dau/", views.assisted_start, name="assisted_start"),
     path("bai-lam/<uuid:public_id>/cau/<int:position>/", views.question, name="question"),
     path("bai-lam/<uuid:public_id>/xem-lai/", views.review, name="review"),
     path("bai-lam/<uuid:public_id>/nop-bai/", views.submit, name="submit"),

@@ -53,30 +53,75 @@ def _image_data_uri(image) -> str | None:
         return None
 
 
-def certificate_context(certificate) -> dict:
+def site_context() -> dict:
+    """What every page of a batch shares: the editable issuer/signer settings and their images, read once."""
     from .models import CertificateSettings
 
     conf = CertificateSettings.load()
     return {
-        "cert": certificate,
         "conf": conf,
-        "issued": timezone.localtime(certificate.issued_at),
-        "qr": qr_data_uri(certificate.verify_absolute_url),
         "verify_site": settings.SITE_URL.split("://", 1)[-1].rstrip("/") + reverse("certificates:verify"),
         "signature": _image_data_uri(conf.signature_image),
         "seal": _image_data_uri(conf.seal_image),
     }
 
 
-def render_html_pages(contexts: list[dict]) -> bytes:
+def certificate_context(certificate, shared: dict | None = None) -> dict:
+    shared = shared if shared is not None else site_context()
+    return {
+        **shared,
+        "cert": certificate,
+        "issued": timezone.localtime(certificate.issued_at),
+        "qr": qr_data_uri(certificate.verify_absolute_url),
+    }
+
+
+def _html(contexts: list[dict]):
     from weasyprint import HTML
 
-    font_config, fetcher, css = _engine()
+    _, fetcher, _ = _engine()
     html = render_to_string("certificates/certificate_pdf.html", {"pages": contexts})
-    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[css], font_config=font_config
-    )
+    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
+
+
+def render_html_pages(contexts: list[dict]) -> bytes:
+    font_config, _, css = _engine()
+    return _html(contexts).write_pdf(stylesheets=[css], font_config=font_config)
 
 
 def render_certificate(certificate) -> bytes:
     return render_html_pages([certificate_context(certificate)])
+
+
+def render_many(certificates) -> bytes:
+    """One PDF, one page per certificate, in one pass (small batches)."""
+    shared = site_context()
+    return render_html_pages([certificate_context(c, shared) for c in certificates])
+
+
+def render_chunks(certificates, *, chunk: int = 25, progress=None) -> bytes:
+    """One PDF for a large batch: laid out chunk by chunk so progress can be reported, then written once (WeasyPrint's
+    documented way to join documents: copy the pages of all into the first)."""
+    font_config, _, css = _engine()
+    shared = site_context()
+    documents, buffer, done = [], [], 0
+
+    def flush():
+        nonlocal done
+        documents.append(_html([certificate_context(c, shared) for c in buffer]).render(
+            stylesheets=[css], font_config=font_config))
+        done += len(buffer)
+        buffer.clear()
+        if progress:
+            progress(done)
+
+    for cert in certificates.iterator(chunk_size=chunk) if hasattr(certificates, "iterator") else certificates:
+        buffer.append(cert)
+        if len(buffer) >= chunk:
+            flush()
+    if buffer:
+        flush()
+    if not documents:
+        raise ValueError("no certificates")
+    pages = [page for doc in documents for page in doc.pages]
+    return documents[0].copy(pages).write_pdf()

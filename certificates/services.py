@@ -7,7 +7,11 @@ from community.models import Resident
 from community.selectors import is_province_officer, official_for_user
 
 from . import codes
-from .models import Certificate, CertificateKind, CertificateStatus, TeamTrainingRecord
+from .models import BulkPrint, BulkPrintStatus, Certificate, CertificateKind, CertificateStatus, TeamTrainingRecord
+
+# Batches up to this size render inside the request; larger ones go to the background task.
+BULK_INLINE_MAX = 20
+BULK_MAX = 5000
 
 
 def certificate_issue(
@@ -40,7 +44,8 @@ def certificate_issue(
     return cert, True
 
 
-def can_revoke(user, certificate: Certificate) -> bool:
+def can_manage(user, certificate: Certificate) -> bool:
+    """Revoke and reissue: a province officer, or an officer of the issuing commune."""
     if is_province_officer(user):
         return True
     official = official_for_user(user)
@@ -49,7 +54,7 @@ def can_revoke(user, certificate: Certificate) -> bool:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
-    if not can_revoke(by, certificate):
+    if not can_manage(by, certificate):
         raise PermissionDenied("Bạn không có quyền thu hồi chứng nhận này.")
     reason = (reason or "").strip()
     if not reason:
@@ -61,14 +66,98 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     cert.revoked_at = timezone.now()
     cert.revoked_by = by
     cert.revoke_reason = reason
+    cert.full_clean()
     cert.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+    _forget_pdf(cert)  # the next download renders it again, stamped as revoked
     return cert
 
 
+def _forget_pdf(cert: Certificate) -> None:
+    if cert.pdf:
+        name = cert.pdf.name
+        storage = cert.pdf.storage
+        transaction.on_commit(lambda: storage.delete(name))
+        cert.pdf = ""
+        Certificate.objects.filter(pk=cert.pk).update(pdf="")
+
+
+def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Replace a valid certificate after a correction of the holder's data (usually the name): the old one becomes
+    REPLACED and still verifies as such, the new one gets a fresh code and the resident's current data, and its PDF is
+    rendered at once."""
+    new = _reissue(certificate=certificate, by=by, reason=reason)
+    certificate_pdf(certificate=new)
+    return new
+
+
+@transaction.atomic
+def _reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
+    if not can_manage(by, certificate):
+        raise PermissionDenied("Bạn không có quyền cấp lại chứng nhận này.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Vui lòng ghi lý do cấp lại, ví dụ: sửa họ tên theo căn cước.")
+    old = Certificate.objects.select_for_update(of=("self",)).select_related("resident__household__commune").get(pk=certificate.pk)
+    if old.status != CertificateStatus.VALID:
+        raise ValidationError("Chỉ cấp lại được chứng nhận đang còn hiệu lực.")
+    resident = old.resident
+    if resident is None:
+        raise ValidationError("Không còn thông tin người được cấp nên không thể cấp lại.")
+    now = timezone.now()
+    old.status = CertificateStatus.REPLACED
+    old.reissued_at = now
+    old.reissued_by = by
+    old.reissue_reason = reason
+    old.full_clean()
+    old.save(update_fields=["status", "reissued_at", "reissued_by", "reissue_reason"])
+    _forget_pdf(old)
+    commune = resident.household.commune if resident.household_id else resident.commune
+    new = Certificate(
+        code=codes.generate(),
+        kind=old.kind,
+        resident=resident,
+        commune=commune,
+        issued_at=now,
+        holder_name=resident.full_name,
+        holder_birth_year=resident.birth_year,
+        commune_name=str(commune),
+        evidence=old.evidence,
+        framework_label=old.framework_label,
+        rule_label=old.rule_label,
+        replaces=old,
+    )
+    new.full_clean()
+    new.save()
+    return new
+
+
+@transaction.atomic
+def certificate_withdraw_for_deletion(*, resident: Resident) -> int:
+    """Before a resident's personal data is deleted (Decree 13/2023 request): every certificate of theirs is withdrawn,
+    its personal snapshot (name, birth year, evidence) blanked, its stored PDF deleted and its link to the resident cut,
+    so the resident row can go. The code and commune stay, so the code verifies as withdrawn and counts stay
+    explainable. Returns how many certificates were withdrawn."""
+    certs = list(Certificate.objects.select_for_update().filter(resident=resident))
+    now = timezone.now()
+    for cert in certs:
+        _forget_pdf(cert)
+        cert.status = CertificateStatus.WITHDRAWN
+        cert.withdrawn_at = now
+        cert.holder_name = ""
+        cert.holder_birth_year = None
+        cert.evidence = {}
+        cert.resident = None
+        cert.full_clean()
+        cert.save(update_fields=["status", "withdrawn_at", "holder_name", "holder_birth_year", "evidence", "resident"])
+    return len(certs)
+
+
 def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """The stored PDF, rendered once and kept; rendered again only when missing."""
+    """The stored PDF, rendered once and kept; rendered again only when missing (or forgotten on revoke/reissue)."""
     from .pdf import render_certificate
 
+    if certificate.status == CertificateStatus.WITHDRAWN:
+        raise ValidationError("Chứng nhận này đã được rút theo yêu cầu xóa dữ liệu.")
     if certificate.pdf:
         try:
             with certificate.pdf.open("rb") as fh:
@@ -111,3 +200,58 @@ def team_training_record(
         evidence={"courses": sorted(done.values_list("course_title", flat=True))},
     )
     return cert
+
+
+def bulk_print_request(*, by, certificates) -> tuple[BulkPrint | None, bytes | None]:
+    """Print many valid certificates as one PDF. Small batches come back as bytes at once; larger ones return a
+    BulkPrint row whose background task renders them. `certificates` is a queryset already scoped to `by`."""
+    from community.selectors import user_commune_ids
+
+    ids = list(certificates.printable().order_by("commune_name", "holder_name", "pk").values_list("pk", flat=True)[: BULK_MAX + 1])
+    if not ids:
+        raise ValidationError("Chưa chọn giấy chứng nhận nào còn hiệu lực để in.")
+    if len(ids) > BULK_MAX:
+        raise ValidationError(f"Mỗi lần in tối đa {BULK_MAX} giấy; vui lòng lọc bớt (ví dụ theo ngày cấp).")
+    if len(ids) <= BULK_INLINE_MAX:
+        from .pdf import render_many
+
+        return None, render_many(Certificate.objects.filter(pk__in=ids).order_by("commune_name", "holder_name", "pk"))
+    scope = user_commune_ids(by)
+    job = BulkPrint(requested_by=by, commune_id=scope[0] if scope else None, certificate_ids=ids, total=len(ids))
+    job.full_clean()
+    job.save()
+    from .tasks import render_bulk_print
+
+    # After commit, so a database worker never looks for a row it cannot see yet; in autocommit this runs at once.
+    transaction.on_commit(lambda: render_bulk_print.enqueue(bulk_print_id=job.pk))
+    return job, None
+
+
+def bulk_print_run(*, bulk_print_id: int, chunk: int = 25) -> BulkPrint:
+    """The body of the background task: render in chunks, report progress after each, save one PDF."""
+    from .pdf import render_chunks
+
+    job = BulkPrint.objects.get(pk=bulk_print_id)
+    if job.status == BulkPrintStatus.DONE:
+        return job
+    BulkPrint.objects.filter(pk=job.pk).update(status=BulkPrintStatus.RUNNING, done=0)
+
+    def progress(done: int) -> None:
+        BulkPrint.objects.filter(pk=job.pk).update(done=done)
+
+    try:
+        qs = Certificate.objects.filter(pk__in=job.certificate_ids).order_by("commune_name", "holder_name", "pk")
+        data = render_chunks(qs, chunk=chunk, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - the officer must see that the job failed, whatever the cause
+        BulkPrint.objects.filter(pk=job.pk).update(
+            status=BulkPrintStatus.FAILED, error=f"In không thành công: {type(exc).__name__}", finished_at=timezone.now()
+        )
+        raise
+    job.refresh_from_db()
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    job.file.save(f"in-hang-loat-{job.pk}-{stamp}.pdf", ContentFile(data), save=False)
+    job.status = BulkPrintStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "finished_at"])
+    return job
+

@@ -1,10 +1,14 @@
 """The site tree and the shipped courses, read from cms/demo_content/*.yaml."""
+import io
+import textwrap
 from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from framework.models import Competency
@@ -49,6 +53,31 @@ def ensure_site_tree() -> CourseIndexPage:
     return index
 
 
+COVER_COLOURS = {"resident": ("#0b5c8c", "#0e6ba3"), "team": ("#17693a", "#1d7a45")}
+
+
+def make_cover_image(*, title: str, audience: str, slug: str):
+    """A plain banner (1200×630, the Open Graph size) with the course title in the bundled font, so shared links
+    show a readable card in Zalo and Facebook. Trainers replace it with a photo in the admin whenever they like."""
+    from PIL import Image as PILImage, ImageDraw, ImageFont
+
+    bg, accent = COVER_COLOURS.get(audience, COVER_COLOURS["resident"])
+    img = PILImage.new("RGB", (1200, 630), bg)
+    draw = ImageDraw.Draw(img)
+    draw.ellipse([900, 250, 1400, 750], fill=accent)  # kept clear of the title; phone crops trim top and bottom
+    bold = ImageFont.truetype(str(settings.PDF_FONT_DIR / "BeVietnamPro-Bold.ttf"), 76)
+    small = ImageFont.truetype(str(settings.PDF_FONT_DIR / "BeVietnamPro-SemiBold.ttf"), 34)
+    label = "Bồi dưỡng Tổ CNSCĐ" if audience == "team" else "Học kỹ năng số miễn phí"
+    draw.text((80, 120), f"Học vụ số Đồng Nai · {label}", font=small, fill="#ffffff")
+    lines = textwrap.wrap(title, width=22)[:3]
+    top = 340 - len(lines) * 48
+    for i, line in enumerate(lines):
+        draw.text((80, top + i * 96), line, font=bold, fill="#ffffff")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return get_image_model().objects.create(title=title, file=ImageFile(buf, name=f"bia-{slug}.png"))
+
+
 def _competencies(codes) -> list[Competency]:
     return list(Competency.objects.filter(area__framework__is_current=True, code__in=[str(c) for c in codes or []]))
 
@@ -65,6 +94,9 @@ def load_course(path: Path, index: CourseIndexPage) -> CoursePage:
         )
         index.add_child(instance=course)
         course.competencies.set(_competencies(data.get("competencies")))
+        course.save_revision().publish()
+    if course.cover_image_id is None:
+        course.cover_image = make_cover_image(title=course.title, audience=course.audience, slug=course.slug)
         course.save_revision().publish()
     for lesson_data in data["lessons"]:
         if LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).exists():

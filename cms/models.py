@@ -27,6 +27,18 @@ def _strings(value) -> list[str]:
     return []
 
 
+class PhonePreviewMixin:
+    """Residents read on 360 px phones, so the admin preview opens at that size first."""
+
+    @property
+    def preview_sizes(self):
+        return [
+            {"name": "mobile", "icon": "mobile-alt", "device_width": 360, "label": _("Xem trên điện thoại (360 px)")},
+            {"name": "tablet", "icon": "tablet-alt", "device_width": 768, "label": _("Xem trên máy tính bảng")},
+            {"name": "desktop", "icon": "desktop", "device_width": 1280, "label": _("Xem trên máy tính")},
+        ]
+
+
 class FoldedSearchMixin(models.Model):
     """Keeps an accent-free, lower-case copy of the page text so search ignores diacritics on any database."""
 
@@ -43,7 +55,7 @@ class FoldedSearchMixin(models.Model):
         return super().save(*args, **kwargs)
 
 
-class HomePage(Page):
+class HomePage(PhonePreviewMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -60,7 +72,7 @@ class HomePage(Page):
         return context
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(PhonePreviewMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -81,7 +93,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(FoldedSearchMixin, Page):
+class CoursePage(PhonePreviewMixin, FoldedSearchMixin, Page):
     audience = models.CharField(_("dành cho"), max_length=10, choices=Audience.choices, default=Audience.RESIDENT)
     summary = models.TextField(_("tóm tắt"), max_length=400)
     duration_minutes = models.PositiveSmallIntegerField(_("thời lượng dự kiến (phút)"), default=30)
@@ -118,7 +130,7 @@ class CoursePage(FoldedSearchMixin, Page):
         return context
 
 
-class LessonPage(FoldedSearchMixin, Page):
+class LessonPage(PhonePreviewMixin, FoldedSearchMixin, Page):
     summary = models.TextField(_("tóm tắt"), max_length=400, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=10)
     body = StreamField(LessonStreamBlock(), verbose_name=_("nội dung"))
@@ -160,7 +172,7 @@ class LessonPage(FoldedSearchMixin, Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(PhonePreviewMixin, Page):
     body = RichTextField(_("nội dung"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("body")]

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Commune, Household, Official, Resident, SupportActivity, Team, TeamMembership, User
+from .models import (
+    Campaign, Commune, Household, HouseholdHistory, HouseholdJoinRequest, ImportJob, Official, Resident, SupportActivity,
+    Team, TeamMembership, User,
+)
 
 
 @admin.register(User)
@@ -34,4 +37,5 @@ class ResidentAdmin(admin.ModelAdmin):
     raw_id_fields = ["household", "user"]
 
 
-admin.site.register([Team, TeamMembership, Official, SupportActivity])
+admin.site.register([Team, TeamMembership, Official, SupportActivity, Campaign, HouseholdHistory, HouseholdJoinRequest,
+                     ImportJob])

@@ -65,3 +65,14 @@ class JoinHouseholdForm(forms.Form):
 
     def clean_household_code(self):
         return self.cleaned_data["household_code"].strip().upper()
+
+
+class JoinRequestForm(JoinHouseholdForm):
+    """Like joining by code, but with where you live instead of the code; a team member places you."""
+
+    hamlet = forms.CharField(label="Ấp/khu phố", max_length=100)
+    address = forms.CharField(label="Địa chỉ (số nhà, đường, tổ)", max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["household_code"]

@@ -152,18 +152,67 @@ class Resident(models.Model):
     signature_source = models.CharField(max_length=12, choices=IndicatorSource.choices, blank=True)
     epayment_on = models.DateField(_("thanh toán điện tử thường xuyên từ"), null=True, blank=True)
     epayment_source = models.CharField(max_length=12, choices=IndicatorSource.choices, blank=True)
+    # When the resident joined their current household; empty = since they were registered. Earlier households are
+    # kept in HouseholdHistory so that a move does not change the statistics of an earlier date.
+    household_since = models.DateField(_("ở hộ hiện tại từ"), null=True, blank=True)
+    external_code = models.CharField(_("mã người dân (theo danh sách của xã)"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("người dân")
         verbose_name_plural = _("người dân")
-        indexes = [models.Index(fields=["commune", "household"])]
+        indexes = [models.Index(fields=["commune", "household"]), models.Index(fields=["commune", "birth_year"])]
         constraints = [
             models.CheckConstraint(condition=Q(birth_year__gte=1900), name="resident_birth_year_plausible"),
         ]
 
     def __str__(self):
         return f"{self.full_name} ({self.birth_year})"
+
+
+class HouseholdHistory(models.Model):
+    """A household the resident belonged to before their current one: [from_date, until)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="household_history")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="former_members")
+    from_date = models.DateField(null=True, blank=True)
+    until = models.DateField()
+
+    class Meta:
+        verbose_name = _("hộ trước đây")
+        verbose_name_plural = _("hộ trước đây")
+        indexes = [models.Index(fields=["household", "until"])]
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "cho_duyet", _("Chờ duyệt")
+    APPROVED = "da_duyet", _("Đã duyệt")
+    REJECTED = "tu_choi", _("Từ chối")
+
+
+class HouseholdJoinRequest(models.Model):
+    """A signed-up resident without a household code asks the commune's team to place them in a household."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="household_requests")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("xã/phường"))
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), validators=[MinValueValidator(1900), MaxValueValidator(2030)])
+    gender = models.CharField(_("giới tính"), max_length=5, choices=Gender.choices, blank=True)
+    hamlet = models.CharField(_("ấp/khu phố"), max_length=100)
+    address = models.CharField(_("địa chỉ"), max_length=255)
+    status = models.CharField(max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING)
+    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("yêu cầu vào hộ")
+        verbose_name_plural = _("yêu cầu vào hộ")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(status="cho_duyet"), name="one_pending_join_request")
+        ]
 
 
 class Team(models.Model):
@@ -230,6 +279,30 @@ class SupportKind(models.TextChoices):
     REGISTER = "dang_ky", _("Đăng ký tài khoản học")
 
 
+class CampaignKind(models.TextChoices):
+    WEEKEND = "cuoi_tuan", _("Ngày cuối tuần chuyển đổi số")
+    MARKET = "cho_40", _("Chợ 4.0 – Thanh toán không dùng tiền mặt")
+    FAMILY = "gia_dinh_so", _("Gia đình số")
+
+
+class Campaign(models.Model):
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("xã/phường"))
+    kind = models.CharField(_("mô hình"), max_length=12, choices=CampaignKind.choices)
+    name = models.CharField(_("tên đợt"), max_length=150)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    place = models.CharField(_("địa điểm"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("đợt ra quân")
+        verbose_name_plural = _("đợt ra quân")
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered")]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on:%d/%m/%Y})"
+
+
 class SupportActivity(models.Model):
     """Who helped whom, with what, when: the audit trail behind the indicator flags."""
 
@@ -238,12 +311,39 @@ class SupportActivity(models.Model):
     kind = models.CharField(_("hỗ trợ"), max_length=20, choices=SupportKind.choices)
     done_on = models.DateField(_("ngày"), default=datetime.date.today)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities", verbose_name=_("đợt ra quân")
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-done_on", "-created_at"]
         verbose_name = _("hoạt động hỗ trợ")
         verbose_name_plural = _("hoạt động hỗ trợ")
+
+
+class ImportJob(models.Model):
+    """A household/resident file imported in the background, with progress for the page that watches it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "cho", _("Đang chờ")
+        RUNNING = "dang_chay", _("Đang nhập")
+        DONE = "xong", _("Đã nhập xong")
+        FAILED = "loi", _("Có lỗi, chưa lưu gì")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=12)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
 
 
 class ExportLog(models.Model):

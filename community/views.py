@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from .forms import JoinHouseholdForm
+from .forms import JoinHouseholdForm, JoinRequestForm
+from .models import HouseholdJoinRequest, JoinRequestStatus
 from .selectors import resident_for_user
-from .services import resident_join_household
+from .services import join_request_submit, resident_join_household
 
 
 @login_required
@@ -34,3 +35,20 @@ def join_household(request):
             messages.success(request, "Đã lưu thông tin hộ gia đình. Chúc bạn học tốt!")
             return redirect("learning:dashboard")
     return render(request, "community/join_household.html", {"form": form})
+
+
+@login_required
+def join_request(request):
+    """No household code yet: ask the commune's team to place you in a household."""
+    form = JoinRequestForm(request.POST or None)
+    pending = HouseholdJoinRequest.objects.filter(user=request.user, status=JoinRequestStatus.PENDING).select_related("commune").first()
+    if request.method == "POST" and form.is_valid():
+        try:
+            join_request_submit(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for e in exc.messages:
+                form.add_error(None, e)
+        else:
+            messages.success(request, "Đã gửi yêu cầu. Tổ Công nghệ số cộng đồng sẽ xếp bạn vào hộ và báo lại.")
+            return redirect("community:join_request")
+    return render(request, "community/join_request.html", {"form": form, "pending": pending})

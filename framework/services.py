@@ -1,8 +1,10 @@
+import json
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,8 @@ def framework_load(*, path: Path = DEFAULT_YAML, make_current: bool = True) -> F
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ValidationError(_("Không đọc được tệp khung năng lực: %(err)s") % {"err": exc}) from exc
 
+    # compare as stored: JSON turns YAML's integer keys (years) into strings and dates into ISO text
+    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     code = str(meta["id"])
     existing = Framework.objects.filter(code=code).order_by("-version")
     same = next((f for f in existing if f.source == data), None)

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -30,8 +31,15 @@ def dashboard(request):
 @resident_required
 def complete_lesson(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
-    summary = lesson_complete(resident=request.resident, lesson=lesson)
-    if request.headers.get("x-requested-with") == "fetch":
+    fetch = request.headers.get("x-requested-with") == "fetch"
+    try:
+        summary = lesson_complete(resident=request.resident, lesson=lesson)
+    except ValidationError as e:
+        if fetch:
+            return JsonResponse({"error": e.messages[0]}, status=409)
+        messages.error(request, e.messages[0])
+        return redirect(lesson.get_parent().url)
+    if fetch:
         return JsonResponse({"completed": summary["completed"], "total": summary["total"], "percent": summary["percent"]})
     messages.success(request, f"Đã đánh dấu hoàn thành: {lesson.title}. Tiến độ khóa học: {summary['percent']}%.")
     nxt = lesson.get_next_siblings().live().first()

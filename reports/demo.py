@@ -1,9 +1,8 @@
 """Demo logins and a demo ward. Lives in the top layer because it touches every app."""
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from wagtail.models import GroupPagePermission
 
-from cms.models import CourseIndexPage
+from cms.services import REVIEWER_GROUP, TRAINER_GROUP
 from community.models import (
     Commune, Household, MembershipRole, Official, OfficialLevel, Resident, Team, TeamMembership, User,
 )
@@ -11,9 +10,6 @@ from community.models import (
 DEMO_PASSWORD = "HocVuSo@2026"
 DEMO_COMMUNE_CODE = "26041"  # phường Trấn Biên, the provincial centre
 HAMLETS = ["Khu phố 1", "Khu phố 2", "Khu phố 3"]
-
-TRAINER_GROUP = "Giảng viên"
-REVIEWER_GROUP = "Duyệt nội dung"
 
 
 def _user(*, login: str, first_name: str, last_name: str, is_staff: bool = False) -> User:
@@ -23,23 +19,6 @@ def _user(*, login: str, first_name: str, last_name: str, is_staff: bool = False
         user = User.objects.create_user(password=DEMO_PASSWORD, first_name=first_name, last_name=last_name,
                                         is_staff=is_staff, **lookup)
     return user
-
-
-@transaction.atomic
-def ensure_groups() -> None:
-    index = CourseIndexPage.objects.first()
-    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    item_perms = Permission.objects.filter(content_type__app_label="assessment", content_type__model="item")
-    image_perms = Permission.objects.filter(content_type__app_label="wagtailimages", codename__in=["add_image", "choose_image"])
-    for name, page_perms in [(TRAINER_GROUP, ["add_page", "change_page"]),
-                             (REVIEWER_GROUP, ["add_page", "change_page", "publish_page"])]:
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(admin_access, *item_perms, *image_perms)
-        if index is not None:
-            for codename in page_perms:
-                GroupPagePermission.objects.get_or_create(
-                    group=group, page=index, permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-                )
 
 
 @transaction.atomic
@@ -87,3 +66,62 @@ def ensure_demo_people() -> list[tuple[str, str, str]]:
         ("Cán bộ Sở KH&CN", "so.khcn@hocvuso.vn", "thống kê toàn tỉnh"),
         ("Quản trị", "admin@hocvuso.vn", "toàn quyền"),
     ]
+
+
+DEMO_SPREAD_COMMUNES = ["26041", "26068", "25195", "26080", "25222", "26368", "25270", "26425"]
+
+
+@transaction.atomic
+def ensure_demo_spread() -> int:
+    """A modest, reproducible spread of households, residents, indicators and certificates over a few communes so the
+    dashboards are not empty. Certificates go through the real service, with evidence saying they are demo data."""
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from certificates.services import certificate_issue
+    from community.models import Campaign
+    from community.services import support_activity_record
+
+    rng = random.Random(2026)
+    start = timezone.make_aware(datetime.datetime(2026, 1, 5, 8))
+    created = 0
+    for code in DEMO_SPREAD_COMMUNES:
+        commune = Commune.objects.filter(code=code).first()
+        if commune is None or Household.objects.filter(commune=commune, code__startswith="DM-").exists():
+            continue
+        team, _ = Team.objects.get_or_create(commune=commune, defaults={"name": f"Tổ Công nghệ số cộng đồng {commune}"})
+        for n in range(1, rng.randint(25, 45)):
+            hamlet = f"{'Khu phố' if commune.kind == 'phuong' else 'Ấp'} {rng.randint(1, 6)}"
+            # The commune's list as imported at the start of the year, so month-by-month figures have a base.
+            hh = Household.objects.create(commune=commune, code=f"DM-{n:03d}", hamlet=hamlet, address=f"Số {n}, {hamlet}",
+                                          created_at=start)
+            for k in range(rng.randint(2, 5)):
+                def maybe(p):
+                    return datetime.date(2026, rng.randint(1, 10), rng.randint(1, 28)) if rng.random() < p else None
+
+                r = Resident.objects.create(
+                    household=hh, commune=commune, full_name=f"Người dân mẫu {code}-{n}-{k + 1}",
+                    birth_year=rng.randint(1945, 2015), gender=rng.choice(["nam", "nu"]), created_at=start,
+                    eid_level2_on=maybe(0.6), eid_level2_source="nhap_file", signature_on=maybe(0.2),
+                    signature_source="nhap_file", epayment_on=maybe(0.5), epayment_source="nhap_file",
+                )
+                created += 1
+                if rng.random() < 0.35:
+                    certificate_issue(resident=r, kind="co_ban", evidence={"demo": True})
+                if n <= 4 and k == 0:
+                    TeamMembership.objects.get_or_create(team=team, resident=r, left_on=None)
+                    if rng.random() < 0.6:
+                        certificate_issue(resident=r, kind="chuyen_sau", evidence={"demo": True})
+    ward = Commune.objects.get(code=DEMO_COMMUNE_CODE)
+    if not Campaign.objects.filter(commune=ward).exists():
+        campaign = Campaign.objects.create(commune=ward, kind="cuoi_tuan", name="Ngày cuối tuần chuyển đổi số tháng 11",
+                                           starts_on=datetime.date(2026, 11, 7), ends_on=datetime.date(2026, 11, 8),
+                                           place="Nhà văn hóa Khu phố 2")
+        member = Resident.objects.filter(user__phone="+84902345678").first()
+        if member:
+            for r in Resident.objects.filter(commune=ward, household__code__startswith="DM-")[:6]:
+                support_activity_record(member=member, resident=r, kind="chu_ky_so", campaign=campaign,
+                                        done_on=min(campaign.starts_on, datetime.date.today()))
+    return created

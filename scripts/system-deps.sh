@@ -4,7 +4,7 @@
 #   scripts/system-deps.sh test  — plus what the tests need (Chromium, poppler-utils, PostgreSQL)
 set -eu
 RUN_PKGS="libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext"
-TEST_PKGS="chromium poppler-utils zbar-tools postgresql"
+TEST_PKGS="chromium poppler-utils zbar-tools postgresql nginx wrk"
 PKGS=$RUN_PKGS
 [ "${1:-run}" = "test" ] && PKGS="$RUN_PKGS $TEST_PKGS"
 missing=""

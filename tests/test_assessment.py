@@ -221,6 +221,10 @@ def test_another_persons_attempt_is_404(client, resident, small_form):
         args = [attempt.public_id, 1] if name == "question" else [attempt.public_id]
         assert client.get(reverse(f"assessment:{name}", args=args)).status_code == 404
     assert client.post(reverse("assessment:submit", args=[attempt.public_id])).status_code == 404
+    ai = attempt.attempt_items.get(position=1)
+    answer_url = reverse("assessment:question", args=[attempt.public_id, 1])
+    assert client.post(answer_url, {"dap-an": ai.option_order[0]}, HTTP_X_REQUESTED_WITH="fetch").status_code == 404
+    assert AttemptItem.objects.get(pk=ai.pk).answer is None
 
 
 def test_bad_answer_values_get_a_clear_message_not_a_500(resident_client, resident, small_form):
@@ -246,3 +250,184 @@ def test_result_shows_explanations_and_lessons_for_missed_items(resident_client,
     resident_client.post(reverse("assessment:submit", args=[attempt.public_id]))
     html = resident_client.get(reverse("assessment:result", args=[attempt.public_id])).content.decode()
     assert "CHƯA ĐẠT" in html and "GIẢI-THÍCH-0.1" in html and lesson.title in html
+
+
+# ---- blueprint by area or competency ----
+
+def test_blueprint_by_competency_draws_from_that_competency(resident, framework):
+    from assessment.models import PassRule, TestForm
+
+    for _ in range(3):
+        make_item(framework, "4.2")
+        make_item(framework, "4.1")
+    make_item(framework, "0.1")
+    form = TestForm(slug="nl", title="t", framework=framework, blueprint={"4.2": 2, "0": 1},
+                    pass_rule=PassRule.objects.create(version="B"))
+    form.full_clean()
+    form.save()
+    attempt = attempt_start(resident=resident, form=form)
+    codes = sorted(ai.item.competency.code for ai in attempt.attempt_items.select_related("item__competency"))
+    assert codes == ["0.1", "4.2", "4.2"]
+
+
+@pytest.mark.parametrize("blueprint,message", [
+    ({"9": 2}, "Không có lĩnh vực hay năng lực mã “9”"),
+    ({"4": 0}, "phải là số nguyên dương"),
+    ({"4": "hai"}, "phải là số nguyên dương"),
+    ({"4": 2, "4.2": 1}, "vừa cho năng lực 4.2"),
+    ({}, "Cấu trúc đề phải có dạng"),
+    ({"4": 101}, "tối đa 100 câu"),
+])
+def test_invalid_blueprint_is_refused_with_a_clear_message(framework, blueprint, message):
+    from django.core.exceptions import ValidationError
+
+    from assessment.models import PassRule, TestForm
+
+    form = TestForm(slug="x", title="t", framework=framework, blueprint=blueprint, pass_rule=PassRule.objects.create(version="V"))
+    with pytest.raises(ValidationError) as exc:
+        form.full_clean()
+    assert any(message in m for m in exc.value.message_dict["blueprint"])
+
+
+# ---- assisted mode ----
+
+@pytest.fixture
+def member(commune):
+    from tests.factories import MembershipFactory, TeamFactory
+
+    m = ResidentFactory(household__commune=commune, full_name="Trần Văn Minh")
+    MembershipFactory(team=TeamFactory(commune=commune), resident=m)
+    return m
+
+
+def test_member_starts_assisted_test_for_resident_of_own_commune(client, member, resident, small_form):
+    client.force_login(member.user)
+    r = client.post(reverse("assessment:assisted_start", args=[resident.pk, small_form.slug]))
+    attempt = Attempt.objects.get(resident=resident)
+    assert attempt.assisted_by == member
+    assert r.url == reverse("assessment:question", args=[attempt.public_id, 1])
+    html = client.get(r.url).content.decode()
+    assert "Bạn đang hỗ trợ" in html and resident.full_name in html
+    ai = attempt.attempt_items.get(position=1)
+    client.post(r.url, {"dap-an": ai.option_order[0]})
+    assert AttemptItem.objects.get(pk=ai.pk).answer == [ai.option_order[0]]
+    answer_all(attempt, correct=True)
+    client.post(reverse("assessment:submit", args=[attempt.public_id]))
+    result = client.get(reverse("assessment:result", args=[attempt.public_id])).content.decode()
+    assert "làm bài với sự hỗ trợ của Trần Văn Minh" in result
+    assert Certificate.objects.filter(resident=resident).count() == 1
+    assert not Certificate.objects.filter(resident=member).exists()
+
+
+def test_assisted_start_for_another_commune_or_by_a_non_member_is_404(client, member, resident, other_commune, small_form):
+    outsider = ResidentFactory(household__commune=other_commune)
+    client.force_login(member.user)
+    assert client.post(reverse("assessment:assisted_start", args=[outsider.pk, small_form.slug])).status_code == 404
+    assert client.post(reverse("assessment:assisted_start", args=[member.pk, small_form.slug])).status_code == 404
+    client.force_login(resident.user)  # a resident who is not in the team
+    neighbour = ResidentFactory(household__commune=resident.commune)
+    assert client.post(reverse("assessment:assisted_start", args=[neighbour.pk, small_form.slug])).status_code == 404
+    assert not Attempt.objects.exists()
+
+
+def test_member_who_left_the_team_cannot_assist(client, member, resident, small_form):
+    member.memberships.update(left_on=timezone.localdate())
+    client.force_login(member.user)
+    assert client.post(reverse("assessment:assisted_start", args=[resident.pk, small_form.slug])).status_code == 404
+
+
+# ---- team course checks ----
+
+def test_passing_every_required_course_check_issues_the_team_certificate(resident, framework):
+    from assessment.models import PassRule, TestForm
+    from certificates.models import CertificateKind, TeamTrainingRecord
+    from cms.demo import ensure_site_tree
+    from cms.models import CoursePage
+
+    index = ensure_site_tree()
+    courses = []
+    for slug in ("ai", "bao-mat"):
+        c = CoursePage(title=f"Khóa {slug}", slug=slug, summary="s", audience="team", required_for_team=True)
+        index.add_child(instance=c)
+        c.save_revision().publish()
+        courses.append(c)
+    rule = PassRule.objects.create(version="T")
+    forms = []
+    for c in courses:
+        make_item(framework, "4.2", audience="team", course=c)
+        forms.append(TestForm.objects.create(slug=f"kt-{c.slug}", title="t", audience="team", course=c, framework=framework,
+                                             blueprint={"4": 1}, pass_rule=rule))
+    TeamTrainingRecord.objects.create(resident=resident, course_id=courses[0].pk, course_title="x", completed_at=timezone.now())
+    TeamTrainingRecord.objects.create(resident=resident, course_id=courses[1].pk, course_title="y", completed_at=timezone.now())
+
+    failed = attempt_start(resident=resident, form=forms[0])
+    answer_all(failed, correct=False)
+    attempt_submit(attempt=failed)
+    assert TeamTrainingRecord.objects.get(course_id=courses[0].pk).check_passed_at is None
+
+    for form in forms:
+        attempt = attempt_start(resident=resident, form=form)
+        answer_all(attempt, correct=True)
+        attempt_submit(attempt=attempt)
+    assert TeamTrainingRecord.objects.filter(resident=resident, check_passed_at__isnull=False).count() == 2
+    assert Certificate.objects.filter(resident=resident, kind=CertificateKind.TEAM).count() == 1
+    assert not Certificate.objects.filter(resident=resident, kind=CertificateKind.BASIC).exists()
+
+
+def test_answer_posted_after_the_deadline_submits_with_saved_answers_and_shows_result(resident_client, resident, small_form, settings):
+    settings.ASSESSMENT_DEADLINE_GRACE_SECONDS = 0
+    resident_client.post(reverse("assessment:start", args=[small_form.slug]))
+    attempt = Attempt.objects.get(resident=resident)
+    first = attempt.attempt_items.get(position=1)
+    resident_client.post(reverse("assessment:question", args=[attempt.public_id, 1]), {"dap-an": first.option_order[0]})
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - datetime.timedelta(seconds=1))
+    second = attempt.attempt_items.get(position=2)
+    r = resident_client.post(reverse("assessment:question", args=[attempt.public_id, 2]), {"dap-an": second.option_order[0]}, follow=True)
+    assert r.redirect_chain[-1][0] == reverse("assessment:result", args=[attempt.public_id])
+    html = r.content.decode()
+    assert "Đã hết giờ làm bài" in html and "nộp tự động khi hết giờ" in html
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted" and attempt.auto_submitted
+    assert AttemptItem.objects.get(pk=first.pk).answer == [first.option_order[0]]
+    assert AttemptItem.objects.get(pk=second.pk).answer is None
+    late = resident_client.post(reverse("assessment:question", args=[attempt.public_id, 2]), {"dap-an": second.option_order[0]},
+                                HTTP_X_REQUESTED_WITH="fetch")
+    assert late.status_code == 409 and late.json()["saved"] is False
+
+
+def test_resume_opens_the_question_answered_last(resident_client, resident, small_form):
+    resident_client.post(reverse("assessment:start", args=[small_form.slug]))
+    attempt = Attempt.objects.get(resident=resident)
+    for pos in (4, 2):
+        ai = attempt.attempt_items.get(position=pos)
+        resident_client.post(reverse("assessment:question", args=[attempt.public_id, pos]), {"dap-an": ai.option_order[0]},
+                             HTTP_X_REQUESTED_WITH="fetch")
+    r = resident_client.post(reverse("assessment:start", args=[small_form.slug]))
+    assert r.url == reverse("assessment:question", args=[attempt.public_id, 2])
+
+
+def test_a_pass_rule_used_for_results_cannot_be_changed_in_place(resident, small_form):
+    from django.core.exceptions import ValidationError
+
+    rule = small_form.pass_rule
+    rule.min_overall_pct = 60
+    rule.full_clean()  # not used yet: editable
+    attempt_submit(attempt=attempt_start(resident=resident, form=small_form))
+    rule.min_overall_pct = 50
+    with pytest.raises(ValidationError, match="đã dùng để chấm bài"):
+        rule.full_clean()
+    rule.refresh_from_db()
+    rule.note = "chỉ sửa ghi chú"
+    rule.full_clean()
+
+
+def test_countdown_reaching_zero_submits_at_once_but_a_plain_visit_waits_for_the_grace(resident_client, resident, small_form, settings):
+    settings.ASSESSMENT_DEADLINE_GRACE_SECONDS = 30
+    attempt = attempt_start(resident=resident, form=small_form)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - datetime.timedelta(seconds=1))
+    url = reverse("assessment:result", args=[attempt.public_id])
+    assert resident_client.get(url).url == reverse("assessment:review", args=[attempt.public_id])
+    assert Attempt.objects.get(pk=attempt.pk).status == "in_progress"
+    html = resident_client.get(url + "?het-gio=1").content.decode()
+    assert "nộp tự động khi hết giờ" in html
+    assert Attempt.objects.get(pk=attempt.pk).auto_submitted is True

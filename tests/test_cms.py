@@ -35,3 +35,17 @@ def test_course_and_lesson_pages_render_with_share_tags(client, course):
     lesson = LessonPage.objects.child_of(course).first()
     html = client.get(lesson.url).content.decode()
     assert "Bài 1/2" in html and "chữ ký số cá nhân" in html
+
+
+def test_search_finds_text_inside_lesson_blocks_without_accents(client, course):
+    lesson = LessonPage(title="Tin nhắn giả mạo", slug="gia-mao", body=[
+        {"type": "callout", "value": {"kind": "warning", "title": "Cảnh báo lừa đảo", "text": "Không đọc mã OTP cho ai."}},
+        {"type": "steps", "value": {"title": "", "steps": [{"text": "Chặn số điện thoại lạ", "image": None}]}},
+    ])
+    course.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    for query in ["canh bao lua dao", "CHẶN SỐ", "ma otp"]:
+        html = client.get(reverse("search"), {"q": query}).content.decode()
+        assert "Tin nhắn giả mạo" in html, query
+    lesson.unpublish()
+    assert "Tin nhắn giả mạo" not in client.get(reverse("search"), {"q": "canh bao lua dao"}).content.decode()

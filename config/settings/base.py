@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +192,23 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "community:join_household"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview uses a same-origin frame.
+# No inline scripts or styles on public pages (config/security.py relaxes only the admin). Lesson videos are
+# YouTube/Vimeo embeds; avatars in the admin stay local (no Gravatar calls with officials' e-mail hashes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-src": ["'self'", "https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls out of the admin to releases.wagtail.org
 
 # Domain settings
 ASSESSMENT_DEADLINE_GRACE_SECONDS = int(os.environ.get("ASSESSMENT_DEADLINE_GRACE_SECONDS", "30"))

@@ -10,7 +10,11 @@
       if (state) state.textContent = "Đang lưu…";
       fetch(form.action || window.location.href, {
         method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
-      }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+      }).then(function (r) {
+        var clockEl = document.querySelector(".countdown[data-result-url]");
+        if (r.status === 409 && clockEl) { window.location.href = clockEl.getAttribute("data-result-url"); }
+        return r.json().then(function (j) { return [r.ok, j]; });
+      })
         .then(function (res) {
           if (!state) return;
           state.textContent = res[0] ? "✓ Đã lưu câu trả lời" : (res[1].message || "Chưa lưu được, hãy bấm nút bên dưới.");

@@ -2,10 +2,11 @@ from django.core.management.base import BaseCommand
 
 from assessment.demo import ensure_forms, load_bank
 from cms.demo import load_courses
+from cms.services import ensure_publishing_setup
 from community.demo import load_communes
 from framework.services import framework_load
 
-from reports.demo import DEMO_PASSWORD, ensure_demo_people, ensure_groups
+from reports.demo import DEMO_PASSWORD, ensure_demo_people, ensure_demo_spread
 
 
 class Command(BaseCommand):
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Câu hỏi mới: {created}")
         forms = ensure_forms(framework=fw)
         self.stdout.write(f"Đề kiểm tra: {len(forms)}")
-        ensure_groups()
+        ensure_publishing_setup()
         logins = ensure_demo_people()
+        self.stdout.write(f"Người dân mẫu mới (thống kê): {ensure_demo_spread()}")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for role, login, note in logins:
