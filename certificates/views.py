@@ -12,6 +12,7 @@ from django_ratelimit.core import is_ratelimited
 
 from community.decorators import official_required
 from community.selectors import resident_for_user, user_commune_ids
+from community.services import export_log_record
 
 from .codes import CodeError, display, normalize
 from .forms import CertificateFilterForm, ReasonForm
@@ -214,6 +215,8 @@ def manage_export(request, fmt: str):
         # A byte-order mark so Excel opens the Vietnamese letters as UTF-8.
         response = HttpResponse("\ufeff" + data.export("csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chung-nhan-{stamp}.{fmt}"'
+    export_log_record(user=request.user, what="Danh sách chứng nhận", scope=request.GET.urlencode(), rows=data.height,
+                      file_format=fmt)
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -241,6 +244,8 @@ def bulk_print(request):
     except ValidationError as exc:
         messages.error(request, _message_of(exc))
         return redirect("certificates:manage")
+    export_log_record(user=request.user, what="In chứng nhận hàng loạt", scope=f"lệnh in số {job.pk}" if job else "in ngay, tối đa 20 giấy",
+                      rows=job.total if job else 0, file_format="pdf")
     if data is not None:
         response = HttpResponse(data, content_type="application/pdf")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -270,4 +275,6 @@ def bulk_download(request, pk: int):
         fh = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    export_log_record(user=request.user, what="Tải tệp in hàng loạt", scope=f"lệnh in số {job.pk}", rows=job.total,
+                      file_format="pdf")
     return FileResponse(fh, as_attachment=True, filename=f"in-hang-loat-{job.pk}.pdf", content_type="application/pdf")

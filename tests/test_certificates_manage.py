@@ -121,6 +121,10 @@ def test_export_is_scoped_and_holds_only_the_reporting_columns(client, resident,
     r = client.get(reverse("certificates:export_xlsx"), {"q": "Nhung"})
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][1] == "Nguyễn Thị Hồng Nhung"
+    from community.models import ExportLog
+
+    logged = list(ExportLog.objects.order_by("created_at").values_list("user_id", "what", "rows", "file_format"))
+    assert logged == [(officer.pk, "Danh sách chứng nhận", 1, "csv"), (officer.pk, "Danh sách chứng nhận", 1, "xlsx")]
 
 
 @needs_poppler
