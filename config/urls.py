@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 
 from . import views
+from .converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("quan-tri/", include(wagtailadmin_urls)),
@@ -24,7 +27,7 @@ urlpatterns = [
     path("to-cnscd/", include("community.team_urls")),
     path("", include("certificates.urls")),
     path("tim-kiem/", cms_views.search, name="search"),
-    path("ap-phich/<int:page_id>/", cms_views.poster, name="poster"),
+    path("ap-phich/<id:page_id>/", cms_views.poster, name="poster"),
     path("ngon-ngu/", set_language, name="set_language"),
     path("co-chu/", views.text_size, name="text_size"),
     path("suc-khoe/", views.health, name="health"),

@@ -5,6 +5,6 @@ from . import views
 app_name = "learning"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("bai-hoc/<int:lesson_id>/hoan-thanh/", views.complete_lesson, name="complete_lesson"),
-    path("khoa-hoc/<int:course_id>/tiep-tuc/", views.resume, name="resume"),
+    path("bai-hoc/<id:lesson_id>/hoan-thanh/", views.complete_lesson, name="complete_lesson"),
+    path("khoa-hoc/<id:course_id>/tiep-tuc/", views.resume, name="resume"),
 ]

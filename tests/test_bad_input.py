@@ -147,3 +147,12 @@ def test_report_date_filter_explains_a_bad_date(client, commune, day):
     client.force_login(official.user)
     response = client.get(reverse("reports:commune", args=[commune.code]), {"ngay": day})
     assert_handled(response)
+
+
+def test_absurdly_large_ids_in_urls_are_404_not_500(client, db):
+    from community.models import User
+
+    client.force_login(User.objects.create_user(email="huge@example.vn", password="x"))
+    for url in ("/hoc-tap/bai-hoc/99999999999999999999999/hoan-thanh/", "/hoc-tap/khoa-hoc/99999999999999999999/tiep-tuc/",
+                "/ap-phich/99999999999999999999999/"):
+        assert client.post(url).status_code == 404 and client.get(url).status_code in (404, 405)
