@@ -1,6 +1,4 @@
-"""Certificate PDFs with WeasyPrint. The font configuration, stylesheet and URL fetcher are built once per process:
-reusing them is what keeps a render near 25 ms and memory flat (see shared/domain/stack-notes.md §4)."""
-import atexit
+"""Certificate PDFs with WeasyPrint, through the shared set-up in config/pdf.py (built once per process)."""
 import base64
 import io
 from functools import lru_cache
@@ -11,29 +9,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-FONT_FILES = {400: "BeVietnamPro-Regular.ttf", 600: "BeVietnamPro-SemiBold.ttf", 700: "BeVietnamPro-Bold.ttf"}
+from config.pdf import engine, html_document
+
+WEIGHTS = (400, 600, 700)
 
 
 @lru_cache(maxsize=1)
+def _css_text() -> str:
+    return (settings.BASE_DIR / "certificates" / "pdf.css").read_text(encoding="utf-8")
+
+
 def _engine():
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
-
-    font_config = FontConfiguration()
-    fetcher = URLFetcher(allowed_protocols=("data", "file"))
-    faces = "".join(
-        f"@font-face {{ font-family: 'Be Vietnam Pro'; font-weight: {w}; "
-        f"src: url('{(settings.PDF_FONT_DIR / f).as_uri()}'); }}\n"
-        for w, f in FONT_FILES.items()
-    )
-    css_text = (settings.BASE_DIR / "certificates" / "pdf.css").read_text(encoding="utf-8")
-    css = CSS(string=faces + css_text, font_config=font_config, url_fetcher=fetcher)
-    return font_config, fetcher, css
-
-
-# Free the font configuration before interpreter teardown, when its destructor's helpers are already gone.
-atexit.register(_engine.cache_clear)
+    return engine(_css_text(), WEIGHTS)
 
 
 def qr_data_uri(url: str) -> str:
@@ -77,11 +64,8 @@ def certificate_context(certificate, shared: dict | None = None) -> dict:
 
 
 def _html(contexts: list[dict]):
-    from weasyprint import HTML
-
-    _, fetcher, _ = _engine()
     html = render_to_string("certificates/certificate_pdf.html", {"pages": contexts})
-    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR))
+    return html_document(html, _css_text(), WEIGHTS)
 
 
 def render_html_pages(contexts: list[dict]) -> bytes:

@@ -1,7 +1,8 @@
 """XLSX (tablib/openpyxl) and printable PDF (WeasyPrint, bundled font) for statistics and quarterly reports."""
 import tablib
-from django.conf import settings
 from django.template.loader import render_to_string
+
+from config.pdf import render_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,17 +30,12 @@ def book(*datasets) -> bytes:
     return tablib.Databook(datasets).export("xlsx")
 
 
-def pdf(template: str, context: dict) -> bytes:
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+REPORT_CSS = (
+    "body{font-family:'Be Vietnam Pro';font-size:10pt} table{border-collapse:collapse;width:100%}"
+    "th,td{border:1px solid #999;padding:3pt 4pt;text-align:left} td.num{text-align:right}"
+    "@page{size:A4 landscape;margin:14mm}"
+)
 
-    font_config = FontConfiguration()
-    faces = "".join(
-        f"@font-face {{ font-family: 'Be Vietnam Pro'; font-weight: {w}; src: url('{(settings.BASE_DIR / 'static' / 'fonts' / f).as_uri()}'); }}"
-        for w, f in ((400, "BeVietnamPro-Regular.ttf"), (700, "BeVietnamPro-Bold.ttf"))
-    )
-    css = CSS(string=faces + "body{font-family:'Be Vietnam Pro';font-size:10pt} table{border-collapse:collapse;width:100%}"
-              "th,td{border:1px solid #999;padding:3pt 4pt;text-align:left} td.num{text-align:right}"
-              "@page{size:A4 landscape;margin:14mm}", font_config=font_config)
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=font_config)
+
+def pdf(template: str, context: dict) -> bytes:
+    return render_pdf(render_to_string(template, context), REPORT_CSS)
