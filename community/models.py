@@ -46,6 +46,10 @@ class User(AbstractUser):
 
         return "u" + secrets.token_hex(8)
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names (last_name) before the given name.
+        return " ".join(p for p in (self.last_name, self.first_name) if p).strip()
+
     def __str__(self):
         return self.get_full_name() or self.email or self.phone or self.username
 
