@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from community.models import Resident
-from community.selectors import is_province_officer, official_for_user
+from community.selectors import user_commune_ids
 
 from . import codes
 from .models import BulkPrint, BulkPrintStatus, Certificate, CertificateKind, CertificateStatus, TeamTrainingRecord
@@ -46,10 +46,8 @@ def certificate_issue(
 
 def can_manage(user, certificate: Certificate) -> bool:
     """Revoke and reissue: a province officer, or an officer of the issuing commune."""
-    if is_province_officer(user):
-        return True
-    official = official_for_user(user)
-    return bool(official and official.commune_id == certificate.commune_id)
+    ids = user_commune_ids(user)
+    return ids is None or certificate.commune_id in ids
 
 
 @transaction.atomic
@@ -205,8 +203,6 @@ def team_training_record(
 def bulk_print_request(*, by, certificates) -> tuple[BulkPrint | None, bytes | None]:
     """Print many valid certificates as one PDF. Small batches come back as bytes at once; larger ones return a
     BulkPrint row whose background task renders them. `certificates` is a queryset already scoped to `by`."""
-    from community.selectors import user_commune_ids
-
     ids = list(certificates.printable().order_by("commune_name", "holder_name", "pk").values_list("pk", flat=True)[: BULK_MAX + 1])
     if not ids:
         raise ValidationError("Chưa chọn giấy chứng nhận nào còn hiệu lực để in.")

@@ -34,12 +34,14 @@ def user_commune_ids(user) -> list[int] | None:
     """Communes whose data the user may see: None means all (province), [] means none."""
     if not user.is_authenticated:
         return []
-    if is_province_officer(user):
+    if user.is_superuser:
         return None
-    official = official_for_user(user)
-    if official and official.commune_id:
-        return [official.commune_id]
-    return []
+    official = official_for_user(user)  # one query answers both "province?" and "which commune?"
+    if official is None:
+        return []
+    if official.level == OfficialLevel.PROVINCE:
+        return None
+    return [official.commune_id] if official.commune_id else []
 
 
 def communes_for_user(user) -> QuerySet[Commune]:

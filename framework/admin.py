@@ -3,7 +3,7 @@ from django.contrib import admin
 from .models import Area, Competency, Framework
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     """Framework versions change only by loading YAML (manage.py load_framework): results point at the version they
     were scored on, so editing a version in place would silently change old results."""
 
@@ -17,19 +17,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AreaInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class AreaInline(ReadOnlyMixin, admin.TabularInline):
     model = Area
     extra = 0
     fields = ["code", "name", "provenance"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Framework)
