@@ -3,8 +3,13 @@
 A FontConfiguration, a parsed stylesheet and a URL fetcher are built once per stylesheet and process: reusing them
 keeps a render fast and memory flat (shared/domain/stack-notes.md §4). The fetcher reads only data: and file: URLs,
 so HTML can never make the server fetch a remote address. Fonts are the bundled Be Vietnam Pro (static/fonts), never
-whatever the system has."""
+whatever the system has.
+
+The images a stylesheet itself draws (the certificate's frame) are parsed once per thread too: each render gets a copy
+of an image cache seeded with them (`render_options`), and whatever the document adds (its QR code) leaves with the copy,
+so memory stays flat however many certificates a worker renders."""
 import atexit
+import threading
 from functools import lru_cache
 
 from django.conf import settings
@@ -30,6 +35,28 @@ def engine(css_text: str, weights: tuple[int, ...] = (400, 700)):
 
 # Free the font configurations before interpreter teardown, when their destructors' helpers are already gone.
 atexit.register(engine.cache_clear)
+atexit.register(lambda: _seeded.__dict__.clear())
+
+
+_seeded = threading.local()  # a parsed SVG is drawn with state of its own, so each thread keeps its own
+
+
+def _image_cache(css_text: str, weights: tuple[int, ...]) -> dict:
+    seeds = _seeded.__dict__.setdefault("caches", {})
+    key = (css_text, weights)
+    if key not in seeds:
+        font_config, _, css = engine(css_text, weights)
+        cache = {}
+        html_document("<p></p>", css_text, weights).render(stylesheets=[css], font_config=font_config, cache=cache)
+        seeds[key] = cache
+    return dict(seeds[key])
+
+
+def render_options(css_text: str, weights: tuple[int, ...] = (400, 700)) -> dict:
+    """Keyword arguments for `HTML.render` / `HTML.write_pdf`: the shared stylesheet and fonts, and a fresh image cache
+    that already holds the stylesheet's own images."""
+    font_config, _, css = engine(css_text, weights)
+    return {"stylesheets": [css], "font_config": font_config, "cache": _image_cache(css_text, weights)}
 
 
 def html_document(html: str, css_text: str, weights: tuple[int, ...] = (400, 700)):
@@ -40,5 +67,4 @@ def html_document(html: str, css_text: str, weights: tuple[int, ...] = (400, 700
 
 
 def render_pdf(html: str, css_text: str, weights: tuple[int, ...] = (400, 700)) -> bytes:
-    font_config, _, css = engine(css_text, weights)
-    return html_document(html, css_text, weights).write_pdf(stylesheets=[css], font_config=font_config)
+    return html_document(html, css_text, weights).write_pdf(**render_options(css_text, weights))

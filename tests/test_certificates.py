@@ -157,6 +157,37 @@ def test_pdf_has_name_code_date_and_is_kept(resident, tmp_path):
     assert certificate_pdf(certificate=cert) == data  # served from storage, not rendered again
 
 
+@pytest.mark.skipif(not shutil.which("zbarimg") or not shutil.which("pdftoppm"), reason="needs zbar-tools, poppler")
+@pytest.mark.parametrize("dpi", [72, 100, 300])
+def test_pdf_qr_decodes_to_the_verification_page_on_a_screen_and_in_print(resident, tmp_path, dpi):
+    cert = issue(resident)
+    (tmp_path / "c.pdf").write_bytes(certificate_pdf(certificate=cert))
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(tmp_path / "c.pdf"), str(tmp_path / "c")],
+                   check=True)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "c.png")], capture_output=True, text=True)
+    assert decoded.stdout.strip() == cert.verify_absolute_url
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler")
+def test_frame_is_drawn_on_every_page_and_only_the_frame_stays_cached(resident, tmp_path):
+    from PIL import Image
+
+    from certificates.pdf import WEIGHTS, _css_text, render_many
+    from config.pdf import render_options
+
+    first = issue(resident)
+    second = certificate_issue(resident=ResidentFactory(household=resident.household), kind="co_ban", evidence={})[0]
+    (tmp_path / "b.pdf").write_bytes(render_many([first, second]))
+    subprocess.run(["pdftoppm", "-png", "-r", "25.4", str(tmp_path / "b.pdf"), str(tmp_path / "p")], check=True)
+    for page in sorted(tmp_path.glob("p-*.png")):  # one pixel a millimetre
+        image = Image.open(page).convert("RGB")
+        assert image.getpixel((9, 105)) == (11, 92, 140)  # the blue outer rule, left side
+        assert image.getpixel((148, 74)) == (201, 162, 39)  # the gold diamond under the title
+    assert len(list(tmp_path.glob("p-*.png"))) == 2
+    # The QR codes went with their documents; the shared cache still holds only the stylesheet's frame.
+    assert [url.rsplit("/", 1)[-1] for url in render_options(_css_text(), WEIGHTS)["cache"]] == ["pdf_frame.svg"]
+
+
 def test_only_the_holder_or_their_officials_can_download(client, resident, other_commune):
     cert = issue(resident)
     url = reverse("certificates:download", args=[cert.code])
