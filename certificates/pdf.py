@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from config.pdf import html_document, render_options
 
@@ -22,10 +23,15 @@ def _css_text() -> str:
 
 
 def qr_data_uri(url: str) -> str:
-    """The QR as a small PNG (3 px a module, the quiet zone comes from the CSS padding): cheap to embed, and it decodes
-    from the PDF drawn at any resolution from 60 to 300 dpi (checked with zbarimg; 1 px a module needs 300 dpi)."""
+    """The QR as a small 8-bit grey PNG, 3 px a module (the quiet zone comes from the CSS padding). Grey is what
+    WeasyPrint embeds without converting it first; the PDF decodes from 72 to 300 dpi (zbarimg; 1 px a module needs
+    300 dpi)."""
+    matrix = segno.make(url, error="m").matrix
+    size = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
+    image = Image.frombytes("L", (size, size), pixels).resize((size * 3, size * 3), Image.Resampling.NEAREST)
     buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="png", scale=3, border=0)
+    image.save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
