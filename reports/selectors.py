@@ -185,12 +185,22 @@ SNAPSHOT_MAX_AGE = getattr(settings, "REPORTS_SNAPSHOT_MAX_AGE", 600)  # seconds
 PAST_SNAPSHOT_MAX_AGE = getattr(settings, "REPORTS_PAST_SNAPSHOT_MAX_AGE", 86400)  # an earlier date moves rarely
 
 
-def snapshot_counts(*, on: datetime.date) -> dict[int, dict] | None:
-    """The stored per-commune counts for `on` if every commune has a fresh one, else None."""
+def snapshot_is_fresh(on: datetime.date, computed_at: datetime.datetime) -> bool:
     max_age = SNAPSHOT_MAX_AGE if on >= timezone.localdate() else PAST_SNAPSHOT_MAX_AGE
-    fresh = StatsSnapshot.objects.filter(on=on, computed_at__gte=timezone.now() - datetime.timedelta(seconds=max_age))
-    rows = {s.commune_id: s.counts for s in fresh}
-    return rows if rows and len(rows) == Commune.objects.count() else None
+    return computed_at >= timezone.now() - datetime.timedelta(seconds=max_age)
+
+
+def stored_snapshots(*, days: list[datetime.date]) -> dict[datetime.date, tuple[dict[int, dict], datetime.datetime]]:
+    """The stored per-commune counts of these dates, fresh or not, with when their oldest row was computed. A date is
+    left out until every commune has a row. One query."""
+    found: dict[datetime.date, dict[int, dict]] = defaultdict(dict)
+    oldest: dict[datetime.date, datetime.datetime] = {}
+    rows = StatsSnapshot.objects.filter(on__in=days).values_list("on", "commune_id", "counts", "computed_at")
+    for day, commune_id, counts, computed_at in rows.order_by():
+        found[day][commune_id] = counts
+        oldest[day] = min(oldest.get(day, computed_at), computed_at)
+    communes = Commune.objects.count()
+    return {day: (counts, oldest[day]) for day, counts in found.items() if len(counts) == communes}
 
 
 def province_stats(*, on: datetime.date | None = None, communes: QuerySet | None = None,
@@ -224,16 +234,15 @@ def month_ends(on: datetime.date) -> list[datetime.date]:
     return ends
 
 
-def province_trend_from_snapshots(*, on: datetime.date) -> tuple[list[dict], list[datetime.date]]:
-    """Month ends of the year from stored snapshots; returns (months, month ends still missing)."""
-    months, missing = [], []
-    for day in month_ends(on):
-        counts = snapshot_counts(on=day)
-        if counts is None:
-            missing.append(day)
-        else:
-            months.append({"on": day, "indicators": indicator_rows(_sum(counts.values()), None)})
-    return months, missing
+def province_trend_from_snapshots(*, on: datetime.date) -> tuple[list[dict], list[datetime.date], list[datetime.date]]:
+    """Month ends of the year from stored snapshots: (months, month ends not stored yet, month ends stored but due
+    for a refresh). Stale months are still shown: the caller has them recomputed in the background."""
+    days = month_ends(on)
+    stored = stored_snapshots(days=days)
+    months = [{"on": day, "indicators": indicator_rows(_sum(stored[day][0].values()), None)} for day in days if day in stored]
+    missing = [day for day in days if day not in stored]
+    stale = [day for day in days if day in stored and not snapshot_is_fresh(day, stored[day][1])]
+    return months, missing, stale
 
 
 def commune_trend(*, on: datetime.date, commune: Commune) -> list[dict]:
@@ -241,8 +250,7 @@ def commune_trend(*, on: datetime.date, commune: Commune) -> list[dict]:
     days = month_ends(on)
     stored = {}
     for snap in StatsSnapshot.objects.filter(commune=commune, on__in=days).order_by():
-        max_age = SNAPSHOT_MAX_AGE if snap.on >= timezone.localdate() else PAST_SNAPSHOT_MAX_AGE
-        if snap.computed_at >= timezone.now() - datetime.timedelta(seconds=max_age):
+        if snapshot_is_fresh(snap.on, snap.computed_at):
             stored[snap.on] = snap.counts
     return [{"on": d, "indicators": indicator_rows(stored.get(d) or totals(on=d, commune=commune), None)} for d in days]
 

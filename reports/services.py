@@ -57,11 +57,12 @@ def targets_set(*, year: int, group: str, values: dict[str, int]) -> None:
 
 @transaction.atomic
 def stats_snapshot_refresh(*, on: datetime.date) -> dict[int, dict]:
-    """Recompute the province's per-commune counts for `on` (three grouped queries) and store them."""
+    """Recompute the province's per-commune counts for `on` (three grouped queries) and store them. An upsert, so two
+    refreshes of the same date at once (two web servers, a worker and the timer) both succeed."""
     counts = counts_by_commune(on=on)
     now = timezone.now()
     rows = [StatsSnapshot(on=on, commune=c, counts=counts.get(c.pk) or dict.fromkeys(COUNT_KEYS, 0), computed_at=now)
             for c in Commune.objects.all()]
-    StatsSnapshot.objects.filter(on=on).delete()
-    StatsSnapshot.objects.bulk_create(rows)
+    StatsSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["on", "commune"],
+                                      update_fields=["counts", "computed_at"])
     return {r.commune_id: r.counts for r in rows}

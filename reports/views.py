@@ -18,11 +18,11 @@ from . import charts, exports
 from .models import DEFAULT_TARGETS_2026, Indicator, QuarterlyReport
 from .selectors import (
     AWARD_CRITERIA, INDICATORS, award_citizens, award_households, award_teams, commune_stats, commune_trend, consolidate,
-    current_quarter, province_stats, province_trend_from_snapshots, quarter_due, quarter_submissions, snapshot_counts,
-    targets_for, valid_certificates,
+    current_quarter, province_stats, province_trend_from_snapshots, quarter_due, quarter_submissions, snapshot_is_fresh,
+    stored_snapshots, targets_for, valid_certificates,
 )
 from .services import report_snapshot, report_submit, stats_snapshot_refresh, targets_set
-from .tasks import refresh_snapshot
+from .tasks import refresh_in_background
 
 
 def _on_date(request) -> tuple[datetime.date, str | None]:
@@ -74,11 +74,25 @@ def commune_dashboard(request, code: str):
 SORTS = {"ten": "name", "ma": "code"}
 
 
+def _province_counts(on: datetime.date) -> tuple[dict[int, dict], datetime.datetime, bool]:
+    """The stored per-commune counts for `on`, when they were computed, and whether a recount is under way. Only the
+    first view of a date computes them here; later, stale counts are shown (with their time) while the worker
+    recounts, so no view waits for millions of rows. (The immediate backend of development recounts at once.)"""
+    stored = stored_snapshots(days=[on]).get(on)
+    if stored is None:
+        return stats_snapshot_refresh(on=on), timezone.now(), False
+    if not snapshot_is_fresh(on, stored[1]):
+        refresh_in_background([on])
+        stored = stored_snapshots(days=[on])[on]
+    return stored[0], stored[1], not snapshot_is_fresh(on, stored[1])
+
+
 @official_required
 def province_dashboard(request):
     _require_province(request)
     on, date_error = _on_date(request)
-    stats = province_stats(on=on, counts=snapshot_counts(on=on) or stats_snapshot_refresh(on=on))
+    counts, computed_at, recounting = _province_counts(on)
+    stats = province_stats(on=on, counts=counts)
     rows = stats["rows"]
     group, former, below = request.GET.get("nhom", ""), request.GET.get("tinh_cu", ""), request.GET.get("duoi_chi_tieu", "")
     if group:
@@ -98,14 +112,15 @@ def province_dashboard(request):
         rows.sort(key=lambda r: r["commune"].code, reverse=desc)
     elif desc:
         rows.reverse()
-    months, missing = province_trend_from_snapshots(on=on)
-    if missing:
-        for day in missing:
-            refresh_snapshot.enqueue(day.isoformat())
-        months, missing = province_trend_from_snapshots(on=on)
+    months, missing, stale = province_trend_from_snapshots(on=on)
+    if missing or stale:
+        refresh_in_background(missing + stale)
+        if missing:
+            months, missing, _ = province_trend_from_snapshots(on=on)
     groups = stats["groups"]
     return render(request, "reports/province.html", {
         "stats": stats, "rows": rows, "on": on, "date_error": date_error, "commune_count": len(stats["rows"]),
+        "computed_at": computed_at, "recounting": recounting,
         "filters": {"nhom": group, "tinh_cu": former, "duoi_chi_tieu": below, "sap_xep": sort, "giam": desc},
         "indicator_choices": [(str(k), label) for k, _, _, label in INDICATORS],
         "former_provinces": sorted({r["commune"].former_province for r in stats["rows"] if r["commune"].former_province}),
@@ -145,7 +160,7 @@ def commune_xlsx(request, code: str):
 def province_xlsx(request):
     _require_province(request)
     on, _ = _on_date(request)
-    s = province_stats(on=on)
+    s = province_stats(on=on, counts=_province_counts(on)[0])  # the very figures the dashboard shows
     data = exports.stats_dataset([{"code": r["commune"].code, "name": str(r["commune"]), "indicators": r["indicators"]}
                                   for r in s["rows"]], title="Xa phuong")
     groups = exports.stats_dataset([{"name": g["label"], "indicators": g["indicators"]} for g in s["groups"]]

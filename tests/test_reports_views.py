@@ -201,3 +201,55 @@ def test_province_dashboard_reads_a_fresh_snapshot_and_recomputes_a_stale_one(pr
     assert province_client.get(url).context["stats"]["total"]["covered"] == 2  # within the freshness window
     StatsSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(hours=1))
     assert province_client.get(url).context["stats"]["total"]["covered"] == 3
+
+
+def test_stale_province_figures_are_shown_with_their_time_while_the_worker_recounts(province_client, two_communes,
+                                                                                    commune, settings):
+    from django.core.cache import cache
+    from django_tasks import task_backends
+
+    from reports.models import StatsSnapshot
+    from reports.tasks import refresh_snapshot
+
+    cache.clear()
+    url = reverse("reports:province")
+    assert province_client.get(url).context["stats"]["total"]["covered"] == 2  # the first view of a date computes
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    certificate_issue(resident=ResidentFactory(household=HouseholdFactory(commune=commune)), kind="co_ban", evidence={})
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    StatsSnapshot.objects.filter(on=timezone.localdate()).update(computed_at=an_hour_ago)
+
+    r = province_client.get(url)
+    page = r.content.decode()
+    assert r.context["stats"]["total"]["covered"] == 2 and r.context["recounting"]
+    assert f"tính lúc {timezone.localtime(an_hour_ago):%H:%M} ngày {timezone.localtime(an_hour_ago):%d/%m/%Y}" in page
+    assert "đang tính lại" in page
+    province_client.get(url)  # a second look meanwhile queues nothing more
+    queued = [t.args for t in task_backends["default"].results if t.task.name == "refresh_snapshot"]
+    assert queued == [[timezone.localdate().isoformat()]]
+
+    refresh_snapshot.call(*queued[0])  # what the worker does
+    r = province_client.get(url)
+    assert r.context["stats"]["total"]["covered"] == 3 and not r.context["recounting"]
+    assert "đang tính lại" not in r.content.decode()
+
+
+def test_recounting_twice_keeps_one_row_per_commune_and_the_command_keeps_figures_fresh(two_communes):
+    from django.core.management import call_command
+
+    from reports.models import StatsSnapshot
+    from reports.selectors import month_ends, snapshot_is_fresh, stored_snapshots
+    from reports.services import stats_snapshot_refresh
+
+    today = timezone.localdate()
+    stats_snapshot_refresh(on=today)
+    StatsSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(days=2))
+    stats_snapshot_refresh(on=today)  # an upsert: a second web server or the timer may recount at the same moment
+    assert StatsSnapshot.objects.filter(on=today).count() == Commune.objects.count()
+    out = io.StringIO()
+    call_command("refresh_stats", stdout=out)
+    assert f"ngày {today:%d/%m/%Y} cho {Commune.objects.count()} xã, phường" in out.getvalue()
+    stored = stored_snapshots(days=month_ends(today))
+    assert set(stored) == set(month_ends(today))
+    assert all(snapshot_is_fresh(day, computed_at) for day, (_, computed_at) in stored.items())
+    assert sum(counts["covered"] for counts in stored[today][0].values()) == 2
