@@ -1,7 +1,8 @@
 """Reads with rules about who may see which commune."""
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from .models import Commune, Official, OfficialLevel, Resident, TeamMembership
+from .models import Commune, Official, OfficialLevel, Resident, TeamMembership, User
 
 
 def resident_for_user(user) -> Resident | None:
@@ -14,6 +15,18 @@ def official_for_user(user) -> Official | None:
     if not user.is_authenticated:
         return None
     return Official.objects.select_related("commune").filter(user=user).first()
+
+
+def menu_roles(user, *, trainer_groups: list[str]) -> dict:
+    """What the menu shows a signed-in user, in one query: whether they are an official (and of which commune: None for
+    the province), an active team member, or a trainer or reviewer of lessons."""
+    mine = {"user": OuterRef("pk")}
+    return User.objects.filter(pk=user.pk).values(
+        is_official=Exists(Official.objects.filter(**mine)),
+        official_commune=Subquery(Official.objects.filter(**mine).values("commune_id")[:1]),
+        is_member=Exists(TeamMembership.objects.filter(resident__user=OuterRef("pk"), left_on__isnull=True)),
+        is_trainer=Exists(Group.objects.filter(**mine, name__in=trainer_groups)),
+    ).get()
 
 
 def is_province_officer(user) -> bool:

@@ -1,6 +1,7 @@
 from django.conf import settings
 
-from community.selectors import active_membership, official_for_user, resident_for_user
+from cms.services import REVIEWER_GROUP, TRAINER_GROUP
+from community.selectors import menu_roles, resident_for_user
 
 
 def site(request):
@@ -8,12 +9,14 @@ def site(request):
     large = request.COOKIES.get("co_chu") == "lon"
     ctx = {"SITE_NAME": "Học vụ số Đồng Nai", "SITE_URL": settings.SITE_URL, "large_text": large}
     if user is not None and user.is_authenticated:
-        resident = resident_for_user(user)
-        request._resident_cache = resident
+        if not hasattr(request, "_resident_cache"):  # a lesson page has read it already
+            request._resident_cache = resident_for_user(user)
+        roles = menu_roles(user, trainer_groups=[TRAINER_GROUP, REVIEWER_GROUP])
         ctx.update(
-            nav_resident=resident,
-            nav_official=official_for_user(user),
-            nav_member=active_membership(resident) is not None,
-            nav_trainer=user.is_staff or user.is_superuser or user.groups.filter(name__in=["Giảng viên", "Duyệt nội dung"]).exists(),
+            nav_resident=request._resident_cache,
+            nav_official=roles["is_official"],
+            nav_official_commune=roles["official_commune"],
+            nav_member=roles["is_member"],
+            nav_trainer=user.is_staff or user.is_superuser or roles["is_trainer"],
         )
     return ctx
