@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from community.models import Resident
@@ -70,13 +71,33 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     return cert
 
 
+def _delete_file_on_commit(field_file) -> None:
+    """Remove a stored file once the change that drops it is committed (a rollback keeps it)."""
+    name, storage = field_file.name, field_file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _forget_pdf(cert: Certificate) -> None:
     if cert.pdf:
-        name = cert.pdf.name
-        storage = cert.pdf.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        _delete_file_on_commit(cert.pdf)
         cert.pdf = ""
         Certificate.objects.filter(pk=cert.pk).update(pdf="")
+
+
+WITHDRAWN_FROM_BULK = "Tệp đã được xóa vì một người có tên trong tệp đã yêu cầu xóa dữ liệu cá nhân; hãy in lại."
+
+
+def _forget_bulk_prints_with(certs: list[Certificate]) -> None:
+    """Bulk-print files carry the names too: each one holding a withdrawn certificate is deleted and says why. Bulk
+    prints are few and scoped to a commune or the province, so the id lists are read only for those."""
+    ids = {c.pk for c in certs}
+    communes = {c.commune_id for c in certs}
+    jobs = (BulkPrint.objects.select_for_update().exclude(file="")
+            .filter(Q(commune_id__in=communes) | Q(commune__isnull=True)).only("pk", "file", "certificate_ids"))
+    for job in jobs:
+        if ids.intersection(job.certificate_ids):
+            _delete_file_on_commit(job.file)
+            BulkPrint.objects.filter(pk=job.pk).update(file="", status=BulkPrintStatus.FAILED, error=WITHDRAWN_FROM_BULK)
 
 
 def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
@@ -147,6 +168,7 @@ def certificate_withdraw_for_deletion(*, resident: Resident) -> int:
         cert.resident = None
         cert.full_clean()
         cert.save(update_fields=["status", "withdrawn_at", "holder_name", "holder_birth_year", "evidence", "resident"])
+    _forget_bulk_prints_with(certs)
     return len(certs)
 
 
@@ -230,13 +252,14 @@ def bulk_print_run(*, bulk_print_id: int, chunk: int = 25) -> BulkPrint:
     job = BulkPrint.objects.get(pk=bulk_print_id)
     if job.status == BulkPrintStatus.DONE:
         return job
-    BulkPrint.objects.filter(pk=job.pk).update(status=BulkPrintStatus.RUNNING, done=0)
+    # Only what is still valid: a certificate revoked or withdrawn since the request is left out.
+    qs = Certificate.objects.printable().filter(pk__in=job.certificate_ids).order_by("commune_name", "holder_name", "pk")
+    BulkPrint.objects.filter(pk=job.pk).update(status=BulkPrintStatus.RUNNING, done=0, total=qs.count())
 
     def progress(done: int) -> None:
         BulkPrint.objects.filter(pk=job.pk).update(done=done)
 
     try:
-        qs = Certificate.objects.filter(pk__in=job.certificate_ids).order_by("commune_name", "holder_name", "pk")
         data = render_chunks(qs, chunk=chunk, progress=progress)
     except Exception as exc:  # noqa: BLE001 - the officer must see that the job failed, whatever the cause
         BulkPrint.objects.filter(pk=job.pk).update(

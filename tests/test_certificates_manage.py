@@ -188,3 +188,47 @@ def test_resident_sees_their_certificates_with_download_and_share_link(client, r
     assert f'value="{cert.verify_absolute_url}"' in html and "Zalo" in html and "js/certificate-share.js" in html
     assert "Người Khác" not in html
     assert "Chứng nhận của tôi" in html  # the nav link
+
+
+def test_a_deletion_request_removes_the_bulk_print_files_that_hold_the_persons_name(
+    client, commune, officer, django_capture_on_commit_callbacks
+):
+    from certificates.services import WITHDRAWN_FROM_BULK, certificate_withdraw_for_deletion
+
+    certs = certified(commune, 22)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certificates:bulk_print"), {"cach": "tu_ngay", "tu_ngay": "01/01/2020"})
+    job = BulkPrint.objects.get()
+    storage, name = job.file.storage, job.file.name
+    assert job.status == "xong" and storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_withdraw_for_deletion(resident=certs[3].resident)
+    job.refresh_from_db()
+    assert not storage.exists(name) and not job.file
+    assert (job.status, job.error) == ("loi", WITHDRAWN_FROM_BULK)
+    assert client.get(reverse("certificates:bulk_download", args=[job.pk])).status_code == 404
+    assert WITHDRAWN_FROM_BULK in client.get(reverse("certificates:bulk_status", args=[job.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # printed again: the withdrawn certificate is left out
+        client.post(reverse("certificates:bulk_print"), {"cach": "tu_ngay", "tu_ngay": "01/01/2020"})
+    again = BulkPrint.objects.exclude(pk=job.pk).get()
+    assert again.status == "xong" and again.total == again.done == 21
+
+
+def test_a_certificate_withdrawn_while_its_bulk_print_waits_is_left_out(
+    client, commune, officer, django_capture_on_commit_callbacks
+):
+    from certificates.services import certificate_withdraw_for_deletion
+
+    certs = certified(commune, 22)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks() as queued:  # the task is queued, not yet run
+        client.post(reverse("certificates:bulk_print"), {"cach": "tu_ngay", "tu_ngay": "01/01/2020"})
+    assert BulkPrint.objects.get().total == 22
+    certificate_withdraw_for_deletion(resident=certs[0].resident)
+    for run in queued:
+        run()
+    job = BulkPrint.objects.get()
+    assert job.status == "xong" and job.total == job.done == 21
