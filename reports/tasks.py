@@ -3,9 +3,12 @@ import datetime
 from django.core.cache import cache
 from django_tasks import task
 
+from .selectors import SNAPSHOT_MAX_AGE
 from .services import stats_snapshot_refresh
 
-QUEUED_FOR = 15 * 60  # seconds: if a worker dies mid-refresh, the next view after this queues it again
+# Seconds a queued recount keeps others from being queued. The worker clears the mark when done, but without Redis it
+# cannot reach the web processes' caches: then the mark simply lapses when the new figures go stale anyway.
+QUEUED_FOR = SNAPSHOT_MAX_AGE
 
 
 def _queued_key(day: str) -> str:
