@@ -27,6 +27,22 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def rate_limit_minute(monkeypatch):
+    """An empty cache and django-ratelimit's clock held still for the test. Its limits count in fixed one-minute
+    windows, so a burst of requests that crossed a window's edge would start counting again half-way."""
+    import types
+
+    import django_ratelimit.core
+    from django.core.cache import cache
+
+    cache.clear()
+    now = django_ratelimit.core.time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def framework(db):
     from framework.services import framework_load
 

@@ -127,15 +127,11 @@ def test_verify_not_found_and_typo(client):
     assert r.status_code == 400 and "16 ký tự" in r.content.decode()
 
 
-def test_verification_is_rate_limited_per_address(client, settings):
-    from django.core.cache import cache
-
-    cache.clear()
+def test_verification_is_rate_limited_per_address(client, rate_limit_minute):
     url = reverse("certificates:verify_code", args=[codes.generate()])
     statuses = [client.get(url, REMOTE_ADDR="203.0.113.9").status_code for _ in range(31)]
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
     assert client.get(url, REMOTE_ADDR="203.0.113.10").status_code == 404
-    cache.clear()
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -317,17 +313,13 @@ def test_verification_never_renders_a_pdf_and_sets_cache_headers(client, residen
     assert not cert.pdf
 
 
-def test_rate_limited_answer_is_friendly_and_not_cached(client):
-    from django.core.cache import cache
-
-    cache.clear()
+def test_rate_limited_answer_is_friendly_and_not_cached(client, rate_limit_minute):
     url = reverse("certificates:verify_code", args=[codes.generate()])
     for _ in range(30):
         client.get(url, REMOTE_ADDR="203.0.113.77")
     r = client.get(url, REMOTE_ADDR="203.0.113.77")
     assert r.status_code == 429 and r["Retry-After"] == "60" and "no-store" in r["Cache-Control"]
     assert "đợi khoảng một phút" in r.content.decode()
-    cache.clear()
 
 
 def test_shared_verification_link_previews_with_the_holders_name_but_no_birth_year(client, resident):

@@ -148,7 +148,7 @@ def test_signup_is_rate_limited_per_ip(client, fresh_cache):
 
 
 @pytest.mark.django_db
-def test_answer_autosave_beyond_120_a_minute_gets_a_friendly_429(resident_client, resident, small_form, fresh_cache):
+def test_answer_autosave_beyond_120_a_minute_gets_a_friendly_429(resident_client, resident, small_form, rate_limit_minute):
     from assessment.services import attempt_start
 
     attempt = attempt_start(resident=resident, form=small_form)
